@@ -1,0 +1,140 @@
+package io.camelpipelines.common;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.camelpipelines.infra.Settings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.http.HttpHost;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.bson.Document;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * The clients every pipeline shares, built from kafka.brokers, postgres.url, mongodb.uri and
+ * elasticsearch.hosts (embedded or external alike), bound in the registry for routes, with one
+ * health check per service; closed when Camel stops.
+ */
+@Configuration
+public class SharedConnections implements CamelConfiguration {
+
+    public static final String DATA_SOURCE = "dataSource";
+    public static final String MONGO_CLIENT = "mongoClient";
+    public static final String ES_CLIENT = "elasticsearchClient";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings s = new Settings(context.getPropertiesComponent());
+        String pgUrl = s.get("postgres.url", "jdbc:postgresql://127.0.0.1:5433/pipelines");
+        String mongoUri = s.get("mongodb.uri", "mongodb://127.0.0.1:27017");
+        String esHosts = s.get("elasticsearch.hosts", "http://127.0.0.1:9200");
+        String brokers = s.get("kafka.brokers", "127.0.0.1:9092");
+        int timeoutMs = (int) s.getDuration("pipelines.health.timeout", java.time.Duration.ofSeconds(3)).toMillis();
+
+        HikariDataSource dataSource = dataSource(s, pgUrl);
+        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(mongoUri))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS))
+                .build());
+        RestClient rest = RestClient.builder(Arrays.stream(esHosts.split(",")).map(String::trim).map(HttpHost::create)
+                .toArray(HttpHost[]::new)).build();
+        ElasticsearchClient es = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+        Admin kafkaAdmin = Admin.create(kafkaAdminConfig(brokers, timeoutMs));
+
+        context.getRegistry().bind(DATA_SOURCE, dataSource);
+        context.getRegistry().bind(MONGO_CLIENT, mongo);
+        context.getRegistry().bind("elasticsearchRestClient", rest);
+        context.getRegistry().bind(ES_CLIENT, es);
+
+        HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
+        health.register(new ServiceHealthCheck("kafka", brokers,
+                () -> kafkaAdmin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size() + " broker(s)"));
+        health.register(new ServiceHealthCheck("postgres", pgUrl, () -> {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version()")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }));
+        health.register(new ServiceHealthCheck("mongodb", mongoUri, () -> mongo.getDatabase("admin")
+                .withTimeout(timeoutMs, TimeUnit.MILLISECONDS).runCommand(new Document("ping", 1)).toJson()));
+        health.register(new ServiceHealthCheck("elasticsearch", esHosts, () -> {
+            // this distribution has no GET /, so the cluster health is the ping
+            JsonNode h = JSON.readTree(rest.performRequest(new Request("GET", "/_cluster/health")).getEntity().getContent());
+            if ("red".equals(h.path("status").asText())) {
+                throw new IllegalStateException("cluster status red");
+            }
+            return "cluster " + h.path("cluster_name").asText() + " " + h.path("status").asText();
+        }));
+
+        context.addService(new Closer(List.of(kafkaAdmin, rest, mongo, dataSource)));
+    }
+
+    private static HikariDataSource dataSource(Settings s, String url) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName("postgres");
+        c.setJdbcUrl(url);
+        s.find("postgres.user").ifPresent(c::setUsername);
+        s.find("postgres.password").ifPresent(c::setPassword);
+        c.setMaximumPoolSize(s.getInt("postgres.pool.size", 10));
+        c.setConnectionTimeout(s.getDuration("postgres.pool.connect-timeout", java.time.Duration.ofSeconds(5)).toMillis());
+        // start even when the database is down: its health check says so and routes retry
+        c.setInitializationFailTimeout(-1);
+        return new HikariDataSource(c);
+    }
+
+    private static Properties kafkaAdminConfig(String brokers, int timeoutMs) {
+        Properties p = new Properties();
+        p.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs),
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000",
+                AdminClientConfig.CLIENT_ID_CONFIG, "camel-pipelines-health"));
+        return p;
+    }
+
+    /** Closes the shared clients after the routes that use them have stopped. */
+    private static final class Closer extends ServiceSupport {
+        private final List<AutoCloseable> resources;
+
+        Closer(List<AutoCloseable> resources) {
+            this.resources = resources;
+        }
+
+        @Override
+        protected void doStop() {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    // stopping: nothing more useful to do than go on with the next one
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.camelpipelines.infra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Elasticsearch 8.19 node, the distribution the build unpacked, run as a child process with its
+ * config, data and logs under the data directory. Elasticsearch refuses to run as root, so when this
+ * JVM is root the node runs as a system user created for it.
+ */
+public class ElasticsearchNode implements EmbeddedService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchNode.class);
+
+    private final String host;
+    private final int requestedPort;
+    private final Path distribution;
+    private final Path baseDir;
+    private final String heap;
+    private final String runAsUser;
+    private final Duration startTimeout;
+    private int port;
+    private Process process;
+
+    public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
+                             Duration startTimeout) {
+        this.host = host;
+        this.requestedPort = port;
+        this.distribution = distribution;
+        this.baseDir = baseDir;
+        this.heap = heap;
+        this.runAsUser = runAsUser;
+        this.startTimeout = startTimeout;
+    }
+
+    @Override
+    public String name() {
+        return "elasticsearch";
+    }
+
+    @Override
+    public void start() throws Exception {
+        Path home = findHome();
+        port = Ports.claim(host, requestedPort, "elasticsearch.embedded.port");
+        int transportPort = Ports.free(host);
+        Path conf = baseDir.resolve("config");
+        Path data = baseDir.resolve("data");
+        Path logs = baseDir.resolve("logs");
+        Files.createDirectories(data);
+        Files.createDirectories(logs);
+        copyConfigIfAbsent(home.resolve("config"), conf);
+
+        List<String> command = new ArrayList<>();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            ensureUser();
+            allowAccess(home, conf, data, logs);
+            command.addAll(List.of("runuser", "-u", runAsUser, "--"));
+        }
+        command.add(home.resolve("bin/elasticsearch").toString());
+        command.addAll(List.of(
+                "-Ecluster.name=camel-pipelines",
+                "-Enode.name=embedded",
+                "-Ediscovery.type=single-node",
+                "-Expack.security.enabled=false",
+                "-Enetwork.host=" + host,
+                "-Ehttp.port=" + port,
+                "-Etransport.port=" + transportPort,
+                "-Epath.data=" + data,
+                "-Epath.logs=" + logs,
+                // a laptop disk at 90 % must not turn every index read-only
+                "-Ecluster.routing.allocation.disk.threshold_enabled=false",
+                "-Eaction.auto_create_index=true"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(logs.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("console.log").toFile()));
+        pb.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("ES_PATH_CONF", conf.toString());
+        pb.environment().put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
+        process = pb.start();
+        awaitGreen(logs.resolve("console.log"));
+    }
+
+    private Path findHome() throws IOException {
+        if (Files.isExecutable(distribution.resolve("bin/elasticsearch"))) {
+            return distribution;
+        }
+        if (Files.isDirectory(distribution)) {
+            try (Stream<Path> dirs = Files.list(distribution)) {
+                Path found = dirs.filter(d -> Files.isExecutable(d.resolve("bin/elasticsearch")))
+                        .max(Comparator.naturalOrder()).orElse(null);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        throw new StartupFailure("No Elasticsearch distribution at " + distribution
+                + ": run 'mvn -DskipTests package' (it unpacks one), set elasticsearch.embedded.home,"
+                + " or set elasticsearch.hosts to use a running Elasticsearch");
+    }
+
+    private static void copyConfigIfAbsent(Path from, Path to) throws IOException {
+        if (Files.exists(to.resolve("jvm.options"))) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private void ensureUser() throws Exception {
+        if (run("id", "-u", runAsUser) == 0) {
+            return;
+        }
+        LOG.info("Creating system user {} to run Elasticsearch (it refuses to run as root)", runAsUser);
+        if (run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", runAsUser) != 0) {
+            throw new StartupFailure("Could not create the system user " + runAsUser + " that Elasticsearch needs when run"
+                    + " as root: create it, set elasticsearch.embedded.user to an existing user, or run as a non-root user");
+        }
+    }
+
+    /** The node's own directories become its user's; the path to them and to the distribution must be passable. */
+    private void allowAccess(Path home, Path... owned) throws Exception {
+        for (Path dir : owned) {
+            if (run("chown", "-R", runAsUser, dir.toString()) != 0) {
+                throw new StartupFailure("Could not give " + dir + " to user " + runAsUser
+                        + ": set pipelines.data-dir to a directory root can chown");
+            }
+        }
+        for (Path p : List.of(home, baseDir)) {
+            for (Path dir = p; dir != null; dir = dir.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+                if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    LOG.warn("Allowing other users to pass through {} (o+x) so that user {} reaches Elasticsearch's files",
+                            dir, runAsUser);
+                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(dir, perms);
+                }
+            }
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    private void awaitGreen(Path consoleLog) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                String cause = lastErrorLine(consoleLog);
+                process = null;
+                throw new StartupFailure("Elasticsearch exited during startup" + (cause.isEmpty() ? "" : ": " + cause)
+                        + " (log: " + consoleLog + "; set elasticsearch.hosts to use another Elasticsearch)");
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // still starting
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        close();
+        throw new StartupFailure("Elasticsearch was not ready within " + startTimeout.toSeconds() + " s (log: " + consoleLog
+                + "): raise elasticsearch.embedded.start-timeout or set elasticsearch.hosts");
+    }
+
+    private static String lastErrorLine(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("ERROR") || l.contains("Exception") || l.startsWith("error"))
+                    .reduce((a, b) -> b).map(String::trim).orElse("");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    public String url() {
+        return "http://" + host + ":" + port;
+    }
+
+    @Override
+    public String address() {
+        return url();
+    }
+
+    @Override
+    public String description() {
+        return "child process (pid " + (process == null ? "-" : process.pid()) + "), heap " + heap + ", data in " + baseDir;
+    }
+
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("elasticsearch.hosts", url());
+    }
+
+    /** Stops the whole process tree: the launcher script, its CLI JVM and the server JVM. */
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+        process = null;
+    }
+}

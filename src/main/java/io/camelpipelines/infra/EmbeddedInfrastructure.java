@@ -1,0 +1,219 @@
+package io.camelpipelines.infra;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, before Camel configures its components, every service whose connection property is not set
+ * (kafka.brokers, postgres.url, mongodb.uri, elasticsearch.hosts), then sets those properties to the
+ * embedded addresses; stops the services after Camel has stopped its routes.
+ */
+public class EmbeddedInfrastructure extends MainListenerSupport {
+
+    public static final String BEAN_NAME = "embeddedInfrastructure";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+
+    private final List<EmbeddedService> running = new ArrayList<>();
+    private final Map<String, String> external = new LinkedHashMap<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        PropertiesComponent pc = context.getPropertiesComponent();
+        Settings settings = new Settings(pc);
+        long started = System.nanoTime();
+        start(planned(settings));
+        Properties overrides = new Properties();
+        if (main.getOverrideProperties() != null) {
+            overrides.putAll(main.getOverrideProperties());
+        }
+        running.forEach(s -> overrides.putAll(s.connectionProperties()));
+        pc.setOverrideProperties(overrides);
+        context.getRegistry().bind(BEAN_NAME, this);
+        LOG.info("Services ({} ms):\n{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), table());
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeAfterCamel, "embedded-infrastructure-stop"));
+    }
+
+    /** The embedded services this configuration asks for; the others are reached at their configured address. */
+    List<EmbeddedService> planned(Settings s) {
+        String host = s.get("pipelines.embedded.host", "127.0.0.1");
+        Path dataDir = s.getPath("pipelines.data-dir", "data");
+        List<EmbeddedService> plan = new ArrayList<>();
+        // Elasticsearch first: it takes longest, the others start while it boots
+        external("elasticsearch", "elasticsearch.hosts", s).ifAbsent(() -> plan.add(new ElasticsearchNode(host,
+                s.getInt("elasticsearch.embedded.port", 9200),
+                s.getPath("elasticsearch.embedded.home", "target/elasticsearch"),
+                dataDir.resolve("elasticsearch"),
+                s.get("elasticsearch.embedded.heap", "512m"),
+                s.get("elasticsearch.embedded.user", "camel-pipelines-es"),
+                s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120)))));
+        external("kafka", "kafka.brokers", s).ifAbsent(() -> plan.add(new KafkaBroker(host,
+                s.getInt("kafka.embedded.port", 9092),
+                s.getInt("kafka.embedded.controller-port", 0),
+                s.getInt("kafka.embedded.partitions", 4),
+                dataDir.resolve("kafka"))));
+        external("postgres", "postgres.url", s).ifAbsent(() -> plan.add(new PostgresServer(host,
+                s.getInt("postgres.embedded.port", 5433),
+                dataDir.resolve("postgres"),
+                s.get("postgres.embedded.database", "pipelines"),
+                s.get("postgres.embedded.user", "pipelines"),
+                s.get("postgres.embedded.password", "pipelines"))));
+        external("mongodb", "mongodb.uri", s).ifAbsent(() -> plan.add(new MongoWireServer(host,
+                s.getInt("mongodb.embedded.port", 27017))));
+        return plan;
+    }
+
+    private Absent external(String name, String property, Settings s) {
+        String value = s.find(property).orElse(null);
+        if (value != null) {
+            external.put(name, value);
+        }
+        return action -> {
+            if (value == null) {
+                action.run();
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface Absent {
+        void ifAbsent(Runnable action);
+    }
+
+    /** Starts all in parallel; if one fails, stops those that did start and reports the first failure. */
+    void start(List<EmbeddedService> plan) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, plan.size()), r -> {
+            Thread t = new Thread(r, "embedded-start");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (EmbeddedService s : plan) {
+                futures.add(pool.submit(() -> {
+                    LOG.info("Starting embedded {}", s.name());
+                    s.start();
+                    synchronized (running) {
+                        running.add(s);
+                    }
+                    return null;
+                }));
+            }
+            RuntimeException failure = null;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = asStartupFailure(plan.get(i), e);
+                    }
+                }
+            }
+            if (failure != null) {
+                close();
+                throw failure;
+            }
+            // stop in the reverse of the planned order: Elasticsearch, started first, stops last
+            running.sort((a, b) -> Integer.compare(plan.indexOf(a), plan.indexOf(b)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static RuntimeException asStartupFailure(EmbeddedService s, Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        StartupFailure known = StartupFailure.find(cause);
+        if (known != null) {
+            return known;
+        }
+        return new StartupFailure("Embedded " + s.name() + " failed to start: " + cause
+                + " (or set its connection property to use an external one)", cause);
+    }
+
+    /** One row per service: name, address, how it runs. Also served by the platform-services route. */
+    public List<Map<String, String>> describe() {
+        List<Map<String, String>> rows = new ArrayList<>();
+        synchronized (running) {
+            for (EmbeddedService s : running) {
+                rows.add(Map.of("service", s.name(), "address", s.address(), "mode", s.description()));
+            }
+        }
+        external.forEach((name, address) -> rows.add(Map.of("service", name, "address", address, "mode", "external")));
+        return rows;
+    }
+
+    private String table() {
+        List<Map<String, String>> rows = describe();
+        int w1 = 13;
+        int w2 = rows.stream().mapToInt(r -> r.get("address").length()).max().orElse(10);
+        StringBuilder sb = new StringBuilder();
+        String fmt = "  %-" + w1 + "s  %-" + w2 + "s  %s%n";
+        sb.append(String.format(fmt, "SERVICE", "ADDRESS", "MODE"));
+        rows.forEach(r -> sb.append(String.format(fmt, r.get("service"), r.get("address"), r.get("mode"))));
+        return sb.toString();
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        close();
+    }
+
+    /**
+     * On SIGTERM Camel's own hook stops the routes; this one waits for that (and for afterStop) so the
+     * services outlive the routes that use them, and stops them itself if Camel never gets there.
+     */
+    private void closeAfterCamel() {
+        try {
+            if (!closed.await(90, TimeUnit.SECONDS)) {
+                LOG.warn("Camel did not stop within 90 s; stopping embedded services anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Stops every started service, in the reverse of the start order. */
+    public void close() {
+        List<EmbeddedService> toStop;
+        synchronized (running) {
+            toStop = new ArrayList<>(running);
+            running.clear();
+        }
+        for (int i = toStop.size() - 1; i >= 0; i--) {
+            EmbeddedService s = toStop.get(i);
+            try {
+                LOG.info("Stopping embedded {}", s.name());
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Embedded {} did not stop cleanly: {}", s.name(), e.getMessage());
+            }
+        }
+        closed.countDown();
+    }
+
+    /** The running embedded service of that name, for tests that take one away and bring it back. */
+    public EmbeddedService service(String name) {
+        synchronized (running) {
+            return running.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        }
+    }
+}

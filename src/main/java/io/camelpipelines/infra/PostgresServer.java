@@ -1,0 +1,127 @@
+package io.camelpipelines.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL 15 from the embedded binaries, durable: the binaries' launcher turns fsync and
+ * synchronous_commit off unless told, and data written here must survive a crash.
+ */
+public class PostgresServer implements EmbeddedService {
+
+    private final String host;
+    private final int requestedPort;
+    private final Path dataDir;
+    private final String database;
+    private final String user;
+    private final String password;
+    private int port;
+    private EmbeddedPostgres postgres;
+
+    public PostgresServer(String host, int port, Path dataDir, String database, String user, String password) {
+        this.host = host;
+        this.requestedPort = port;
+        this.dataDir = dataDir;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public void start() throws Exception {
+        port = Ports.claim(host, requestedPort, "postgres.embedded.port");
+        Files.createDirectories(dataDir.getParent());
+        postgres = EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", host)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "100")
+                .start();
+        createUserAndDatabase();
+    }
+
+    // Idempotent: a restart on an existing data directory finds both already there.
+    private void createUserAndDatabase() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", user)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE ROLE " + quoteIdent(user) + " LOGIN PASSWORD " + quoteLiteral(password));
+                }
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + quoteIdent(database) + " OWNER " + quoteIdent(user));
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    // DDL takes no bind parameters: names and the password are quoted instead.
+    private static String quoteIdent(String s) {
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static String quoteLiteral(String s) {
+        return '\'' + s.replace("'", "''") + '\'';
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    @Override
+    public String address() {
+        return jdbcUrl() + " (user " + user + ")";
+    }
+
+    @Override
+    public String description() {
+        return "embedded PostgreSQL 15, fsync on, data in " + dataDir;
+    }
+
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("postgres.url", jdbcUrl(), "postgres.user", user, "postgres.password", password);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("PostgreSQL did not stop cleanly: " + e.getMessage(), e);
+            } finally {
+                postgres = null;
+            }
+        }
+    }
+}
