@@ -1,0 +1,73 @@
+package io.camelpipelines;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health, metrics, Jolokia and the services endpoint, over real HTTP. */
+class ObservabilityIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RunningApplication app = RunningApplication.get();
+
+    @Test
+    void healthIsUpWithACheckPerService() throws Exception {
+        HttpResponse<String> r = app.get("/observe/health");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode health = JSON.readTree(r.body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        for (String service : List.of("kafka", "postgres", "mongodb", "elasticsearch")) {
+            assertThat(check(health, service)).as(service).isNotNull();
+            assertThat(check(health, service).path("status").asText()).as(service).isEqualTo("UP");
+        }
+    }
+
+    static JsonNode check(JsonNode health, String name) {
+        for (JsonNode c : health.path("checks")) {
+            if (name.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void metricsArePrometheusTextWithRouteCounters() throws Exception {
+        app.get("/api/services");
+        HttpResponse<String> r = app.get("/observe/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("# TYPE camel_exchanges_total counter")
+                .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"platform-services\"[^}]*\\} [1-9]")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void jolokiaReadsCamelMBeansButCannotInvokeOperations() throws Exception {
+        HttpResponse<String> read = app.get("/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=routes,"
+                + "name=%22platform-services%22/State");
+        assertThat(JSON.readTree(read.body()).path("value").asText()).as(read.body()).isEqualTo("Started");
+
+        HttpResponse<String> exec = app.post("/observe/jolokia", "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:"
+                + "context=camel-pipelines,type=routes,name=\\\"platform-services\\\"\",\"operation\":\"stop()\"}");
+        assertThat(JSON.readTree(exec.body()).path("status").asInt()).as(exec.body()).isEqualTo(403);
+        assertThat(app.context().getRouteController().getRouteStatus("platform-services").isStarted()).isTrue();
+    }
+
+    @Test
+    void servicesEndpointNamesWhereEachServiceRuns() throws Exception {
+        HttpResponse<String> r = app.get("/api/services");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<Map<String, String>> rows = JSON.readValue(r.body(),
+                JSON.getTypeFactory().constructCollectionType(List.class, Map.class));
+        assertThat(rows).extracting(m -> m.get("service"))
+                .containsExactlyInAnyOrder("kafka", "postgres", "mongodb", "elasticsearch");
+        assertThat(rows).filteredOn(m -> m.get("service").equals("kafka")).singleElement()
+                .satisfies(m -> assertThat(m.get("address")).isEqualTo(app.property("kafka.brokers")));
+    }
+}

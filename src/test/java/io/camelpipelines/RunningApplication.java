@@ -1,0 +1,149 @@
+package io.camelpipelines;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import io.camelpipelines.infra.EmbeddedInfrastructure;
+import io.camelpipelines.infra.Ports;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole application, started once per test JVM exactly as {@code java -jar} starts it (same
+ * configuration files, same embedded Kafka, PostgreSQL, MongoDB and Elasticsearch), but on free ports,
+ * with its state in a fresh directory under target/ and a copy of routes/ that tests may edit.
+ */
+public final class RunningApplication {
+
+    private static RunningApplication instance;
+
+    private final Path workDir;
+    private final int httpPort;
+    private final Main main;
+    private final EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private RunningApplication() throws Exception {
+        workDir = Files.createDirectories(Path.of("target", "it-run").toAbsolutePath());
+        deleteRecursively(workDir.resolve("data"));
+        deleteRecursively(workDir.resolve("routes"));
+        copyRecursively(Path.of("routes"), workDir.resolve("routes"));
+        httpPort = Ports.free("127.0.0.1");
+        main = Application.newMain(ConfigFiles.resolve(Map.of(), new Properties()), infrastructure);
+        Map<String, String> overrides = Map.ofEntries(
+                Map.entry("pipelines.data-dir", workDir.resolve("data").toString()),
+                Map.entry("kafka.embedded.port", "0"),
+                Map.entry("postgres.embedded.port", "0"),
+                Map.entry("mongodb.embedded.port", "0"),
+                Map.entry("elasticsearch.embedded.port", "0"),
+                Map.entry("camel.server.port", String.valueOf(httpPort)),
+                Map.entry("camel.management.port", String.valueOf(httpPort)),
+                Map.entry("camel.main.routes-include-pattern", "file:" + workDir.resolve("routes") + "/**/*.camel.yaml"),
+                Map.entry("camel.main.routes-reload-directory", workDir.resolve("routes").toString()));
+        overrides.forEach(main::addOverrideProperty);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "application-under-test");
+        runner.setDaemon(true);
+        runner.start();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (failure.get() != null) {
+                throw new IllegalStateException("The application failed to start", failure.get());
+            }
+            CamelContext c = main.getCamelContext();
+            return c != null && c.isStarted();
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            main.completed();
+            try {
+                runner.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            infrastructure.close();
+        }, "application-under-test-stop"));
+    }
+
+    public static synchronized RunningApplication get() {
+        if (instance == null) {
+            try {
+                instance = new RunningApplication();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public EmbeddedInfrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** The test's own copy of routes/, watched for edits like the real one. */
+    public Path routesDir() {
+        return workDir.resolve("routes");
+    }
+
+    public String property(String name) {
+        return context().getPropertiesComponent().resolveProperty(name).orElseThrow();
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
