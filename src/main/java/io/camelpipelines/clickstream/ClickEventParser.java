@@ -1,0 +1,120 @@
+package io.camelpipelines.clickstream;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.common.InvalidRecordException;
+import io.camelpipelines.common.RecordParser;
+
+/**
+ * Validates click events, from Kafka records and from HTTP requests alike: a JSON object with a
+ * non-blank event_id and session_id and an ISO-8601 timestamp; optional text fields within limits.
+ */
+public class ClickEventParser implements RecordParser<ClickEvent> {
+
+    static final int MAX_EVENT_BYTES = 16 * 1024;
+    private static final int MAX_ID = 128;
+    private static final int MAX_TEXT = 2048;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int maxEventsPerRequest;
+
+    public ClickEventParser(int maxEventsPerRequest) {
+        this.maxEventsPerRequest = maxEventsPerRequest;
+    }
+
+    @Override
+    public ClickEvent parse(byte[] value) throws InvalidRecordException {
+        if (value.length > MAX_EVENT_BYTES) {
+            throw new InvalidRecordException("event of " + value.length + " bytes exceeds " + MAX_EVENT_BYTES);
+        }
+        return fromJson(readJson(value), null);
+    }
+
+    /** An HTTP request body: one event or an array of them. All valid, or the first problem found. */
+    public List<ClickEvent> parseRequest(byte[] body) throws InvalidRecordException {
+        if (body == null || body.length == 0) {
+            throw new InvalidRecordException("empty request body");
+        }
+        JsonNode root = readJson(body);
+        if (!root.isArray()) {
+            return List.of(fromJson(root, null));
+        }
+        if (root.isEmpty()) {
+            throw new InvalidRecordException("empty array: no events");
+        }
+        if (root.size() > maxEventsPerRequest) {
+            throw new InvalidRecordException(root.size() + " events in one request; at most " + maxEventsPerRequest);
+        }
+        List<ClickEvent> events = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            events.add(fromJson(root.get(i), i));
+        }
+        return events;
+    }
+
+    private static JsonNode readJson(byte[] value) throws InvalidRecordException {
+        try {
+            return JSON.readTree(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidRecordException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidRecordException("unreadable JSON: " + e.getMessage());
+        }
+    }
+
+    private static ClickEvent fromJson(JsonNode n, Integer index) throws InvalidRecordException {
+        String where = index == null ? "" : "event " + index + ": ";
+        if (n == null || !n.isObject()) {
+            throw new InvalidRecordException(where + "not a JSON object");
+        }
+        return new ClickEvent(
+                required(n, "event_id", MAX_ID, where),
+                optional(n, "user_id", MAX_ID, where),
+                required(n, "session_id", MAX_ID, where),
+                optional(n, "event_type", MAX_ID, where),
+                optional(n, "page_url", MAX_TEXT, where),
+                optional(n, "element_id", MAX_TEXT, where),
+                optional(n, "referrer", MAX_TEXT, where),
+                optional(n, "user_agent", MAX_TEXT, where),
+                optional(n, "ip", MAX_ID, where),
+                timestamp(n, where));
+    }
+
+    private static String required(JsonNode n, String field, int max, String where) throws InvalidRecordException {
+        String v = optional(n, field, max, where);
+        if (v == null || v.isBlank()) {
+            throw new InvalidRecordException(where + "missing " + field);
+        }
+        return v;
+    }
+
+    private static String optional(JsonNode n, String field, int max, String where) throws InvalidRecordException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidRecordException(where + field + " must be a string");
+        }
+        if (v.asText().length() > max) {
+            throw new InvalidRecordException(where + field + " longer than " + max + " characters");
+        }
+        return v.asText();
+    }
+
+    private static Instant timestamp(JsonNode n, String where) throws InvalidRecordException {
+        String v = required(n, "timestamp", 64, where);
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRecordException(where + "timestamp '" + v + "' is not ISO-8601 with an offset");
+        }
+    }
+}

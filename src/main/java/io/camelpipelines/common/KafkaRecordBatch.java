@@ -1,0 +1,66 @@
+package io.camelpipelines.common;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First step of a batch sink: takes the batch of Kafka records (a List of exchanges), parses each one,
+ * and leaves the valid values as the body; the invalid ones become dead letters.
+ */
+public class KafkaRecordBatch<T> {
+
+    public static final String RECORDS = "pipelineKafkaRecords";
+    public static final String DEAD_LETTERS = "pipelineDeadLetters";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaRecordBatch.class);
+
+    private final String pipeline;
+    private final RecordParser<T> parser;
+    private final PipelineMetrics metrics;
+
+    public KafkaRecordBatch(String pipeline, RecordParser<T> parser, PipelineMetrics metrics) {
+        this.pipeline = pipeline;
+        this.parser = parser;
+        this.metrics = metrics;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void parse(Exchange batch) {
+        List<Exchange> records = batch.getMessage().getBody(List.class);
+        List<ParsedRecord<T>> valid = new ArrayList<>(records.size());
+        List<DeadLetter> rejected = new ArrayList<>();
+        for (Exchange record : records) {
+            byte[] value = record.getMessage().getBody(byte[].class);
+            try {
+                if (value == null) {
+                    throw new InvalidRecordException("empty record (null value)");
+                }
+                valid.add(new ParsedRecord<>(parser.parse(value), record));
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetter(record, e.getMessage(), batch.getFromRouteId()));
+            }
+        }
+        metrics.count(pipeline, PipelineMetrics.Kind.IN, records.size());
+        batch.setProperty(RECORDS, records);
+        batch.setProperty(DEAD_LETTERS, rejected);
+        batch.getMessage().setBody(valid);
+        if (!rejected.isEmpty()) {
+            LOG.debug("{}: {} of {} records rejected", pipeline, rejected.size(), records.size());
+        }
+    }
+
+    /** A dead letter for the Kafka record an exchange carries. */
+    public static DeadLetter deadLetter(Exchange record, String reason, String route) {
+        var m = record.getMessage();
+        Object key = m.getHeader(KafkaConstants.KEY);
+        byte[] keyBytes = key == null ? null : key instanceof byte[] b ? b : key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String origin = m.getHeader(KafkaConstants.TOPIC) + "-" + m.getHeader(KafkaConstants.PARTITION) + "@"
+                + m.getHeader(KafkaConstants.OFFSET);
+        return new DeadLetter(m.getHeader(KafkaConstants.TOPIC, String.class), keyBytes, m.getBody(byte[].class), reason,
+                route, origin);
+    }
+}

@@ -1,0 +1,48 @@
+package io.camelpipelines.common;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+
+/**
+ * Per-pipeline record counters, exported at /observe/metrics as pipeline_records_in_total,
+ * pipeline_records_out_total and pipeline_records_dlq_total with a {@code pipeline} label.
+ */
+public class PipelineMetrics {
+
+    public enum Kind { IN, OUT, DLQ }
+
+    private final CamelContext context;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
+
+    public PipelineMetrics(CamelContext context) {
+        this.context = context;
+    }
+
+    public void count(String pipeline, Kind kind, long n) {
+        if (n > 0) {
+            counters.computeIfAbsent(pipeline + '/' + kind, k -> Counter.builder("pipeline.records." + kind.name().toLowerCase())
+                    .description("Records of a pipeline: in = read from its source, out = written to its sink, dlq = rejected")
+                    .tag("pipeline", pipeline)
+                    .register(registry())).increment(n);
+        }
+    }
+
+    public double value(String pipeline, Kind kind) {
+        Counter c = counters.get(pipeline + '/' + kind);
+        return c == null ? 0 : c.count();
+    }
+
+    private MeterRegistry registry() {
+        if (registry == null) {
+            MeterRegistry found = context.getRegistry().findSingleByType(MeterRegistry.class);
+            registry = found != null ? found : Metrics.globalRegistry;
+        }
+        return registry;
+    }
+}

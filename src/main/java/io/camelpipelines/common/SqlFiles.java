@@ -1,0 +1,48 @@
+package io.camelpipelines.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * SQL kept in src/main/resources/sql/&lt;pipeline&gt;/*.sql. Values are always bound parameters; only
+ * identifiers from configuration (table names) are filled in, as {{property}} placeholders, and only
+ * when they are plain SQL identifiers.
+ */
+public final class SqlFiles {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-zA-Z0-9_.-]+)}}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(\\.[a-zA-Z_][a-zA-Z0-9_]*)?");
+
+    private SqlFiles() {
+    }
+
+    public static String load(CamelContext context, String path) {
+        String sql;
+        try (InputStream in = SqlFiles.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No SQL file " + path + " on the classpath");
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + path, e);
+        }
+        Matcher m = PLACEHOLDER.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value = context.getPropertiesComponent().resolveProperty(name)
+                    .orElseThrow(() -> new IllegalArgumentException(path + " needs property " + name));
+            if (!IDENTIFIER.matcher(value).matches()) {
+                throw new IllegalArgumentException("Property " + name + " must be a plain SQL identifier, not '" + value + "'");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
