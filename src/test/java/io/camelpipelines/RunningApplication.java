@@ -52,7 +52,10 @@ public final class RunningApplication {
                 Map.entry("camel.server.port", String.valueOf(httpPort)),
                 Map.entry("camel.management.port", String.valueOf(httpPort)),
                 Map.entry("camel.main.routes-include-pattern", "file:" + workDir.resolve("routes") + "/**/*.camel.yaml"),
-                Map.entry("camel.main.routes-reload-directory", workDir.resolve("routes").toString()));
+                Map.entry("camel.main.routes-reload-directory", workDir.resolve("routes").toString()),
+                // tests count exactly what they send; the simulators are started by the tests that need them
+                Map.entry("clickstream.simulator.enabled", "false"),
+                Map.entry("clickstream.aggregate.period", "1000"));
         overrides.forEach(main::addOverrideProperty);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
@@ -108,6 +111,15 @@ public final class RunningApplication {
 
     public String property(String name) {
         return context().getPropertiesComponent().resolveProperty(name).orElseThrow();
+    }
+
+    public double metric(String pipeline, io.camelpipelines.common.PipelineMetrics.Kind kind) {
+        return context().getRegistry().lookupByNameAndType(io.camelpipelines.common.SharedConnections.METRICS,
+                io.camelpipelines.common.PipelineMetrics.class).value(pipeline, kind);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
