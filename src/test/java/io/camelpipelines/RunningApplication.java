@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
+import io.camelpipelines.infra.Directories;
 import io.camelpipelines.infra.EmbeddedInfrastructure;
 import io.camelpipelines.infra.Ports;
 import org.apache.camel.CamelContext;
@@ -36,11 +36,11 @@ public final class RunningApplication {
     private final EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RunningApplication() throws Exception {
-        workDir = Files.createDirectories(Path.of("target", "it-run").toAbsolutePath());
-        deleteRecursively(workDir.resolve("data"));
-        deleteRecursively(workDir.resolve("routes"));
-        copyRecursively(Path.of("routes"), workDir.resolve("routes"));
+    private RunningApplication(String directory, Map<String, String> extraOverrides) throws Exception {
+        workDir = Files.createDirectories(Path.of("target", directory).toAbsolutePath());
+        Directories.delete(workDir.resolve("data"));
+        Directories.delete(workDir.resolve("routes"));
+        Directories.copy(Path.of("routes"), workDir.resolve("routes"));
         httpPort = Ports.free("127.0.0.1");
         main = Application.newMain(ConfigFiles.resolve(Map.of(), new Properties()), infrastructure);
         Map<String, String> overrides = Map.ofEntries(
@@ -57,6 +57,7 @@ public final class RunningApplication {
                 Map.entry("clickstream.simulator.enabled", "false"),
                 Map.entry("clickstream.aggregate.period", "1000"));
         overrides.forEach(main::addOverrideProperty);
+        extraOverrides.forEach(main::addOverrideProperty);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
@@ -85,15 +86,21 @@ public final class RunningApplication {
         }, "application-under-test-stop"));
     }
 
+    /** The application the integration tests share: started by the first test that asks. */
     public static synchronized RunningApplication get() {
         if (instance == null) {
-            try {
-                instance = new RunningApplication();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            instance = start("it-run", Map.of());
         }
         return instance;
+    }
+
+    /** A fresh application with its state in target/&lt;directory&gt; and these properties on top. */
+    public static RunningApplication start(String directory, Map<String, String> overrides) {
+        try {
+            return new RunningApplication(directory, overrides);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public CamelContext context() {
@@ -135,27 +142,5 @@ public final class RunningApplication {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
-    }
-
-    private static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,9 +1,7 @@
 package io.camelpipelines.clickstream;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.ZoneOffset;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -45,7 +43,7 @@ public class ClickstreamConfiguration implements CamelConfiguration {
         registry.bind("clickEventParser", parser);
         registry.bind("clickstreamRecords", new KafkaRecordBatch<>("clickstream", parser, metrics));
         registry.bind("clickstreamRows", new JdbcBatchWriter<>("clickstream", dataSource,
-                SqlFiles.load(context, "sql/clickstream/insert-click-event.sql"), ClickstreamConfiguration::bind, metrics));
+                SqlFiles.load(context, "sql/clickstream/insert-click-events.sql"), COLUMNS, metrics));
         registry.bind("clickEventGenerator", new ClickEventGenerator(s.getInt("clickstream.simulator.users", 5_000),
                 Double.parseDouble(s.get("clickstream.simulator.rate", "50"))));
         ClickWindows windows = new ClickWindows(dataSource,
@@ -61,16 +59,16 @@ public class ClickstreamConfiguration implements CamelConfiguration {
         }
     }
 
-    static void bind(PreparedStatement ps, ClickEvent e) throws SQLException {
-        ps.setString(1, e.eventId());
-        ps.setString(2, e.userId());
-        ps.setString(3, e.sessionId());
-        ps.setString(4, e.eventType());
-        ps.setString(5, e.pageUrl());
-        ps.setString(6, e.elementId());
-        ps.setString(7, e.referrer());
-        ps.setString(8, e.userAgent());
-        ps.setString(9, e.ip());
-        ps.setObject(10, e.timestamp().atOffset(ZoneOffset.UTC));
-    }
+    /** The columns of insert-click-events.sql, in its parameter order. */
+    static final List<JdbcBatchWriter.Column<ClickEvent>> COLUMNS = List.of(
+            new JdbcBatchWriter.Column<>("text", ClickEvent::eventId),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::userId),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::sessionId),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::eventType),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::pageUrl),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::elementId),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::referrer),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::userAgent),
+            new JdbcBatchWriter.Column<>("text", ClickEvent::ip),
+            new JdbcBatchWriter.Column<>("text", e -> e.timestamp().toString()));
 }

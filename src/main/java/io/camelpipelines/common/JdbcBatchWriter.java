@@ -1,11 +1,13 @@
 package io.camelpipelines.common;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -14,18 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a batch of parsed records with one JDBC batch and one commit. The statement must be
- * idempotent (INSERT … ON CONFLICT on the natural key), so a redelivered batch changes nothing.
- * A batch the database refuses for its data (SQLSTATE class 22 or 23) is written again row by row,
- * each under a savepoint, and only the refused rows become dead letters; any other failure is
- * thrown so that the route retries the whole batch.
+ * Writes a batch of parsed records as one statement and one commit: the statement takes one array
+ * parameter per column ({@code INSERT … SELECT … FROM unnest(?::text[], …) ON CONFLICT … DO NOTHING}),
+ * so PostgreSQL parses and plans once per batch instead of once per row. The statement must be
+ * idempotent on the natural key, so a redelivered batch changes nothing.
+ * A batch the database refuses for its data (SQLSTATE class 22 or 23) is written again row by row
+ * (the same statement with one-element arrays), each under a savepoint, and only the refused rows
+ * become dead letters; any other failure is thrown so that the route retries the whole batch.
  */
 public class JdbcBatchWriter<T> {
 
-    /** Binds one value to the statement's parameters. */
-    @FunctionalInterface
-    public interface RowBinder<T> {
-        void bind(PreparedStatement ps, T value) throws SQLException;
+    /** One array parameter of the statement: its SQL element type and how a value fills it. */
+    public record Column<T>(String sqlType, Function<T, Object> value) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBatchWriter.class);
@@ -33,14 +35,15 @@ public class JdbcBatchWriter<T> {
     private final String pipeline;
     private final DataSource dataSource;
     private final String sql;
-    private final RowBinder<T> binder;
+    private final List<Column<T>> columns;
     private final PipelineMetrics metrics;
 
-    public JdbcBatchWriter(String pipeline, DataSource dataSource, String sql, RowBinder<T> binder, PipelineMetrics metrics) {
+    public JdbcBatchWriter(String pipeline, DataSource dataSource, String sql, List<Column<T>> columns,
+                           PipelineMetrics metrics) {
         this.pipeline = pipeline;
         this.dataSource = dataSource;
         this.sql = sql;
-        this.binder = binder;
+        this.columns = columns;
         this.metrics = metrics;
     }
 
@@ -64,11 +67,8 @@ public class JdbcBatchWriter<T> {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (ParsedRecord<T> row : rows) {
-                    binder.bind(ps, row.value());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+                bind(c, ps, rows);
+                ps.executeUpdate();
                 c.commit();
                 return List.of();
             } catch (SQLException e) {
@@ -83,13 +83,25 @@ public class JdbcBatchWriter<T> {
         }
     }
 
+    private void bind(Connection c, PreparedStatement ps, List<ParsedRecord<T>> rows) throws SQLException {
+        for (int col = 0; col < columns.size(); col++) {
+            Column<T> column = columns.get(col);
+            Object[] values = new Object[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = column.value().apply(rows.get(i).value());
+            }
+            Array array = c.createArrayOf(column.sqlType(), values);
+            ps.setArray(col + 1, array);
+        }
+    }
+
     private List<DeadLetter> writeOneByOne(Connection c, List<ParsedRecord<T>> rows, String route) throws SQLException {
         List<DeadLetter> refused = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (ParsedRecord<T> row : rows) {
                 Savepoint sp = c.setSavepoint();
                 try {
-                    binder.bind(ps, row.value());
+                    bind(c, ps, List.of(row));
                     ps.executeUpdate();
                     c.releaseSavepoint(sp);
                 } catch (SQLException e) {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,18 +118,8 @@ public class ElasticsearchNode implements EmbeddedService {
     }
 
     private static void copyConfigIfAbsent(Path from, Path to) throws IOException {
-        if (Files.exists(to.resolve("jvm.options"))) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+        if (!Files.exists(to.resolve("jvm.options"))) {
+            Directories.copy(from, to);
         }
     }
 

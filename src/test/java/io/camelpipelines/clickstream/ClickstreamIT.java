@@ -173,18 +173,25 @@ class ClickstreamIT {
                 "{\"event_id\": not json", "malformed JSON",
                 "{\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\"}", "missing event_id",
                 "{\"event_id\":\"x-" + UUID.randomUUID() + "\",\"session_id\":\"s\",\"timestamp\":\"yesterday\"}", "not ISO-8601",
-                "[1,2,3]", "not a JSON object");
+                "[1,2,3]", "not a JSON object",
+                // valid JSON that PostgreSQL refuses (text cannot hold NUL): the batch is retried row by row
+                "{\"event_id\":\"nul-" + UUID.randomUUID() + "\",\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\","
+                        + "\"page_url\":\"/a\\u0000b\"}", "refused by the database");
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (String value : bad.keySet()) {
                 producer.send(new ProducerRecord<>("clickstream", "k", value)).get();
             }
+            // same key, so the same partition and likely the same batch as the refused record: it must still be stored
+            producer.send(new ProducerRecord<>("clickstream", "k", "{\"event_id\":\"" + good + "-k"
+                    + "\",\"session_id\":\"k\",\"timestamp\":\"2026-11-21T09:00:00Z\"}")).get();
             producer.send(new ProducerRecord<>("clickstream", "s-good", "{\"event_id\":\"" + good
                     + "\",\"session_id\":\"s-good\",\"timestamp\":\"2026-11-21T09:00:00Z\",\"page_url\":\"/dlq-test\"}")).get();
         }
         ClickEvent goodEvent = new ClickEvent(good, null, "s-good", null, null, null, null, null, null, Instant.now());
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows(List.of(goodEvent)).size() == 1);
+        ClickEvent goodK = new ClickEvent(good + "-k", null, "k", null, null, null, null, null, null, Instant.now());
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(List.of(goodEvent, goodK)).size() == 2);
 
         Map<String, String> reasons = new HashMap<>();
         Properties c = new Properties();
