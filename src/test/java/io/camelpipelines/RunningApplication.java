@@ -55,7 +55,13 @@ public final class RunningApplication {
                 Map.entry("camel.main.routes-reload-directory", workDir.resolve("routes").toString()),
                 // tests count exactly what they send; the simulators are started by the tests that need them
                 Map.entry("clickstream.simulator.enabled", "false"),
-                Map.entry("clickstream.aggregate.period", "1000"));
+                Map.entry("clickstream.aggregate.period", "1000"),
+                Map.entry("food-orders.simulator.enabled", "false"),
+                Map.entry("food-orders.poll.interval", "500"),
+                // smaller than the groups of rows sharing a created_at, so ties straddle polls
+                Map.entry("food-orders.poll.batch-size", "7"),
+                Map.entry("food-orders.poll.delay", "0s"),
+                Map.entry("food-orders.lake.roll-interval", "500"));
         overrides.forEach(main::addOverrideProperty);
         extraOverrides.forEach(main::addOverrideProperty);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -109,6 +115,11 @@ public final class RunningApplication {
 
     public EmbeddedInfrastructure infrastructure() {
         return infrastructure;
+    }
+
+    /** Where the application keeps its state (Kafka log, PostgreSQL, Elasticsearch, the lake). */
+    public Path dataDir() {
+        return workDir.resolve("data");
     }
 
     /** The test's own copy of routes/, watched for edits like the real one. */

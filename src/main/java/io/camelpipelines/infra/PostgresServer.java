@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL 15 from the embedded binaries, durable: the binaries' launcher turns fsync and
@@ -42,6 +43,7 @@ public class PostgresServer implements EmbeddedService {
 
     @Override
     public void start() throws Exception {
+        stopOrphan();
         port = Ports.claim(host, requestedPort, "postgres.embedded.port");
         Files.createDirectories(dataDir.getParent());
         postgres = EmbeddedPostgres.builder()
@@ -57,6 +59,31 @@ public class PostgresServer implements EmbeddedService {
                 .setServerConfig("max_connections", "100")
                 .start();
         createUserAndDatabase();
+    }
+
+    /**
+     * A PostgreSQL still running on this data directory was left by a run that was killed (its JVM had
+     * no chance to stop it): stop it, so this start does not fail on its port or its lock.
+     */
+    private void stopOrphan() throws Exception {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        var orphan = ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(c -> c.contains(dataDir.toString()))
+                .orElse(false));
+        if (orphan.isPresent()) {
+            LoggerFactory.getLogger(PostgresServer.class).warn(
+                    "Stopping PostgreSQL (pid {}) left running on {} by a previous run", pid, dataDir);
+            orphan.get().destroy();
+            orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     // Idempotent: a restart on an existing data directory finds both already there.

@@ -1,0 +1,89 @@
+package io.camelpipelines.foodorders;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.common.InvalidRecordException;
+import io.camelpipelines.common.RecordParser;
+
+/**
+ * The seed's cleaning, record by record: an order without order_id, with a missing or negative amount,
+ * an unknown status or an unreadable created_at never reaches the lake; its reason goes to the DLQ.
+ */
+public class FoodOrderParser implements RecordParser<FoodOrder> {
+
+    static final Set<String> STATUSES = Set.of("PLACED", "PREPARING", "DELIVERED", "CANCELLED");
+    // amounts are money: parsed as decimals, never through a double
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    @Override
+    public FoodOrder parse(byte[] value) throws InvalidRecordException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (n == null || !n.isObject()) {
+            throw new InvalidRecordException("not a JSON object");
+        }
+        JsonNode id = n.get("order_id");
+        if (id == null || id.isNull()) {
+            throw new InvalidRecordException("null order_id");
+        }
+        if (!id.canConvertToLong()) {
+            throw new InvalidRecordException("order_id '" + id.asText() + "' is not a whole number");
+        }
+        JsonNode amountNode = n.get("amount");
+        if (amountNode == null || amountNode.isNull()) {
+            throw new InvalidRecordException("null amount");
+        }
+        if (!amountNode.isNumber()) {
+            throw new InvalidRecordException("amount '" + amountNode.asText() + "' is not a number");
+        }
+        BigDecimal amount = amountNode.decimalValue();
+        if (amount.signum() < 0) {
+            throw new InvalidRecordException("negative amount " + amount.toPlainString());
+        }
+        if (amount.precision() - amount.scale() > 8) {
+            throw new InvalidRecordException("amount " + amount.toPlainString() + " exceeds NUMERIC(10,2)");
+        }
+        String status = text(n, "order_status");
+        if (status == null || !STATUSES.contains(status)) {
+            throw new InvalidRecordException("order_status '" + status + "' is not one of " + STATUSES);
+        }
+        return new FoodOrder(id.asLong(), text(n, "customer_name"), text(n, "restaurant_name"), text(n, "item"),
+                amount.setScale(2, java.math.RoundingMode.HALF_UP), status, createdAt(text(n, "created_at")));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** ISO-8601 with an offset, or without one meaning UTC (how the source table stores it). */
+    static Instant createdAt(String v) throws InvalidRecordException {
+        if (v == null || v.isBlank()) {
+            throw new InvalidRecordException("null created_at");
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(v.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new InvalidRecordException("created_at '" + v + "' is not a timestamp");
+            }
+        }
+    }
+}

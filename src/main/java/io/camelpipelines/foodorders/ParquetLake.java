@@ -1,0 +1,150 @@
+package io.camelpipelines.foodorders;
+
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.camelpipelines.common.KafkaRecordBatch;
+import io.camelpipelines.common.ParsedRecord;
+import io.camelpipelines.common.PipelineMetrics;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.dataformat.parquet.avro.ParquetAvroDataFormat;
+
+/**
+ * Writes a batch of cleaned orders into the date-partitioned Parquet lake,
+ * {@code <root>/date=YYYY-MM-DD/part-<uuid>.parquet}, before the batch's offsets are committed.
+ * <p>
+ * Exactly once for readers: the files of one Kafka partition's share of a batch are named by a UUID
+ * derived from (topic, partition, first offset of that share). After a crash between the files and
+ * the commit, the batch is redelivered from that same first offset, so its files get the same names;
+ * any file of that name left in any date directory is removed first, then the new ones replace them.
+ * A file is written under a hidden temporary name, synced, and renamed atomically: readers (which
+ * skip names starting with a dot) never see half a file.
+ */
+public class ParquetLake {
+
+    private final String pipeline;
+    private final Path root;
+    private final Schema schema;
+    private final ParquetAvroDataFormat parquet = new ParquetAvroDataFormat();
+    private final PipelineMetrics metrics;
+
+    public ParquetLake(String pipeline, Path root, PipelineMetrics metrics) throws IOException {
+        this.pipeline = pipeline;
+        this.root = root;
+        this.metrics = metrics;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro/food-order.avsc")) {
+            this.schema = new Schema.Parser().parse(in);
+        }
+        parquet.setCompressionCodecName("SNAPPY");
+        Files.createDirectories(root);
+    }
+
+    @SuppressWarnings("unchecked")
+    public void write(Exchange exchange) throws Exception {
+        List<ParsedRecord<FoodOrder>> valid = exchange.getMessage().getBody(List.class);
+        List<Exchange> records = exchange.getProperty(KafkaRecordBatch.RECORDS, List.class);
+        // per partition, the first offset of the batch (valid record or not) names that partition's files
+        Map<Integer, Long> firstOffset = new TreeMap<>();
+        String topic = null;
+        for (Exchange r : records) {
+            firstOffset.merge(header(r, KafkaConstants.PARTITION, Integer.class), header(r, KafkaConstants.OFFSET, Long.class),
+                    Math::min);
+            topic = header(r, KafkaConstants.TOPIC, String.class);
+        }
+        Map<Integer, Map<LocalDate, List<GenericRecord>>> files = new TreeMap<>();
+        for (ParsedRecord<FoodOrder> p : valid) {
+            int partition = header(p.source(), KafkaConstants.PARTITION, Integer.class);
+            LocalDate date = LocalDate.ofInstant(p.value().createdAt(), ZoneOffset.UTC);
+            files.computeIfAbsent(partition, k -> new TreeMap<>()).computeIfAbsent(date, k -> new ArrayList<>())
+                    .add(toAvro(p.value(), partition, header(p.source(), KafkaConstants.OFFSET, Long.class)));
+        }
+        for (Map.Entry<Integer, Long> e : firstOffset.entrySet()) {
+            String name = fileName(topic, e.getKey(), e.getValue());
+            removeEverywhere(name);
+            for (Map.Entry<LocalDate, List<GenericRecord>> d : files.getOrDefault(e.getKey(), Map.of()).entrySet()) {
+                writeFile(exchange, root.resolve("date=" + d.getKey()).resolve(name), d.getValue());
+            }
+        }
+        metrics.count(pipeline, PipelineMetrics.Kind.OUT, valid.size());
+    }
+
+    /** The file name of a partition's share of a batch: the same for the same (topic, partition, first offset). */
+    public static String fileName(String topic, int partition, long firstOffset) {
+        UUID id = UUID.nameUUIDFromBytes((topic + "/" + partition + "/" + firstOffset).getBytes(StandardCharsets.UTF_8));
+        return "part-" + id + ".parquet";
+    }
+
+    private GenericRecord toAvro(FoodOrder o, int partition, long offset) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("order_id", o.orderId());
+        r.put("customer_name", o.customerName());
+        r.put("restaurant_name", o.restaurantName());
+        r.put("item", o.item());
+        r.put("amount", ByteBuffer.wrap(o.amount().setScale(2).unscaledValue().toByteArray()));
+        r.put("order_status", o.orderStatus());
+        r.put("created_at", ChronoUnit.MICROS.between(java.time.Instant.EPOCH, o.createdAt()));
+        r.put("kafka_partition", partition);
+        r.put("kafka_offset", offset);
+        return r;
+    }
+
+    private void removeEverywhere(String name) throws IOException {
+        try (Stream<Path> dates = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) dates::iterator) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+        }
+    }
+
+    private void writeFile(Exchange exchange, Path target, List<GenericRecord> rows) throws Exception {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+            // the data format closes its stream when done; the file must stay open to be synced
+            parquet.marshal(exchange, rows, new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
+            out.getFD().sync();
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException notSupported) {
+            // some file systems cannot sync a directory; the rename is still atomic
+        }
+    }
+
+    private static <T> T header(Exchange e, String name, Class<T> type) {
+        return e.getMessage().getHeader(name, type);
+    }
+}
