@@ -1,7 +1,5 @@
 package io.camelpipelines.foodorders;
 
-import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -29,7 +27,12 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.dataformat.parquet.avro.ParquetAvroDataFormat;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Writes a batch of cleaned orders into the date-partitioned Parquet lake,
@@ -47,7 +50,8 @@ public class ParquetLake {
     private final String pipeline;
     private final Path root;
     private final Schema schema;
-    private final ParquetAvroDataFormat parquet = new ParquetAvroDataFormat();
+    // one Hadoop configuration for every file: building one parses its XML defaults from the jar each time
+    private final Configuration hadoopConf = new Configuration();
     private final PipelineMetrics metrics;
 
     public ParquetLake(String pipeline, Path root, PipelineMetrics metrics) throws IOException {
@@ -57,7 +61,6 @@ public class ParquetLake {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro/food-order.avsc")) {
             this.schema = new Schema.Parser().parse(in);
         }
-        parquet.setCompressionCodecName("SNAPPY");
         Files.createDirectories(root);
     }
 
@@ -84,7 +87,7 @@ public class ParquetLake {
             String name = fileName(topic, e.getKey(), e.getValue());
             removeEverywhere(name);
             for (Map.Entry<LocalDate, List<GenericRecord>> d : files.getOrDefault(e.getKey(), Map.of()).entrySet()) {
-                writeFile(exchange, root.resolve("date=" + d.getKey()).resolve(name), d.getValue());
+                writeFile(root.resolve("date=" + d.getKey()).resolve(name), d.getValue());
             }
         }
         metrics.count(pipeline, PipelineMetrics.Kind.OUT, valid.size());
@@ -118,23 +121,21 @@ public class ParquetLake {
         }
     }
 
-    private void writeFile(Exchange exchange, Path target, List<GenericRecord> rows) throws Exception {
+    private void writeFile(Path target, List<GenericRecord> rows) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-            // the data format closes its stream when done; the file must stay open to be synced
-            parquet.marshal(exchange, rows, new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            });
-            out.getFD().sync();
+        try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(tmp))
+                .withSchema(schema)
+                .withConf(hadoopConf)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build()) {
+            for (GenericRecord r : rows) {
+                writer.write(r);
+            }
+        }
+        try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            file.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
