@@ -15,10 +15,3 @@ CREATE TABLE IF NOT EXISTS {{clickstream.sink.table}} (
 );
 CREATE INDEX IF NOT EXISTS {{clickstream.sink.table}}_event_time ON {{clickstream.sink.table}} (event_time);
 CREATE INDEX IF NOT EXISTS {{clickstream.sink.table}}_ingested_at ON {{clickstream.sink.table}} (ingested_at);
-
--- How far each scheduled job has read, so a restart resumes where it stopped.
-CREATE TABLE IF NOT EXISTS pipeline_watermarks (
-    name       TEXT PRIMARY KEY,
-    value      TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-);

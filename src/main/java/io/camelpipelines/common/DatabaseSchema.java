@@ -11,12 +11,23 @@ import io.camelpipelines.infra.StartupFailure;
 /** Applies a pipeline's schema file at startup; every statement in it is idempotent (IF NOT EXISTS). */
 public final class DatabaseSchema {
 
+    private static final String COMMON = common();
+
     private DatabaseSchema() {
     }
 
+    private static String common() {
+        try (var in = DatabaseSchema.class.getClassLoader().getResourceAsStream("sql/common/schema.sql")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("sql/common/schema.sql missing from the classpath", e);
+        }
+    }
+
+    /** Applies the shared schema (sql/common/schema.sql), then the pipeline's own statements. */
     public static void apply(DataSource dataSource, String sql, String pipeline, String url) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            for (String statement : sql.split(";\\s*(\\n|$)")) {
+            for (String statement : (COMMON + ";\n" + sql).split(";\\s*(\\n|$)")) {
                 if (!statement.isBlank()) {
                     st.execute(statement);
                 }

@@ -22,6 +22,11 @@ public final class SqlFiles {
     }
 
     public static String load(CamelContext context, String path) {
+        return load(context, path, java.util.Map.of());
+    }
+
+    /** As {@link #load(CamelContext, String)}, with some placeholders given here rather than by properties. */
+    public static String load(CamelContext context, String path, java.util.Map<String, String> identifiers) {
         String sql;
         try (InputStream in = SqlFiles.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
@@ -35,8 +40,9 @@ public final class SqlFiles {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            String value = context.getPropertiesComponent().resolveProperty(name)
-                    .orElseThrow(() -> new IllegalArgumentException(path + " needs property " + name));
+            String value = identifiers.containsKey(name) ? identifiers.get(name)
+                    : context.getPropertiesComponent().resolveProperty(name)
+                            .orElseThrow(() -> new IllegalArgumentException(path + " needs property " + name));
             if (!IDENTIFIER.matcher(value).matches()) {
                 throw new IllegalArgumentException("Property " + name + " must be a plain SQL identifier, not '" + value + "'");
             }

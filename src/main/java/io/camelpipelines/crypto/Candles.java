@@ -1,0 +1,163 @@
+package io.camelpipelines.crypto;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OHLC candles computed by PostgreSQL from stock.real_time_prices, for every configured interval.
+ * <p>
+ * Why a scheduled job over the tick table rather than an in-memory aggregator: the ticks are already
+ * durable and deduplicated on (symbol, trade_id), so recomputing a window from its rows is exact by
+ * construction: late trades correct their window, replays change nothing, restarts lose no state,
+ * and the rebuild of any time range runs the very same statement. Each run recomputes only the
+ * windows that received trades since its watermark (ingested_at), so the cost follows the traffic.
+ */
+public class Candles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Candles.class);
+
+    private final DataSource dataSource;
+    private final Map<String, CandleInterval> intervals = new LinkedHashMap<>();
+    private final Map<String, String> upsertSql = new LinkedHashMap<>();
+    private final Map<String, String> selectSql = new LinkedHashMap<>();
+    private final Duration overlap;
+
+    public Candles(DataSource dataSource, List<CandleInterval> intervals, Map<String, String> upsertSqlByLabel,
+                   Map<String, String> selectSqlByLabel, Duration overlap) {
+        this.dataSource = dataSource;
+        intervals.forEach(i -> this.intervals.put(i.label(), i));
+        this.upsertSql.putAll(upsertSqlByLabel);
+        this.selectSql.putAll(selectSqlByLabel);
+        this.overlap = overlap;
+    }
+
+    /** The live job: per interval, the windows touched since its watermark; returns candles written. */
+    public int update() throws SQLException {
+        int written = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (CandleInterval i : intervals.values()) {
+                String name = "crypto-prices.candles." + i.label();
+                Instant runStarted = now(c);
+                Instant since = watermark(c, name);
+                written += upsert(c, i, since == null ? null : since.minus(overlap), Long.MIN_VALUE, Long.MAX_VALUE);
+                setWatermark(c, name, runStarted);
+            }
+        }
+        return written;
+    }
+
+    /** Recomputes every candle whose window overlaps [from, to) from the ticks; returns candles written. */
+    public int rebuild(String from, String to) throws SQLException {
+        if (from == null || to == null) {
+            throw new IllegalArgumentException("from and to are required, e.g. ?from=2026-11-21T09:00:00Z&to=2026-11-21T10:00:00Z");
+        }
+        return rebuild(Instant.parse(from), Instant.parse(to));
+    }
+
+    public int rebuild(Instant from, Instant to) throws SQLException {
+        int written = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (CandleInterval i : intervals.values()) {
+                long fromMs = Math.floorDiv(from.toEpochMilli(), i.millis()) * i.millis();
+                long toMs = Math.floorDiv(to.toEpochMilli() + i.millis() - 1, i.millis()) * i.millis();
+                written += upsert(c, i, null, fromMs, toMs);
+            }
+        }
+        LOG.info("Rebuilt {} candles for {} .. {}", written, from, to);
+        return written;
+    }
+
+    private int upsert(Connection c, CandleInterval i, Instant since, long fromMs, long toMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsertSql.get(i.label()))) {
+            ps.setLong(1, i.millis());
+            // no watermark yet, or a rebuild: every row counts
+            ps.setString(2, since == null ? "-infinity" : since.toString());
+            ps.setLong(3, fromMs);
+            ps.setLong(4, toMs);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** The latest {@code limit} candles of a symbol and interval, newest first. */
+    public List<Map<String, Object>> latest(String symbol, String interval, String limit) throws SQLException {
+        if (symbol == null || symbol.isBlank()) {
+            throw new IllegalArgumentException("symbol is required, e.g. ?symbol=BTCUSDT&interval=1m&limit=100");
+        }
+        String label = interval == null || interval.isBlank() ? intervals.keySet().iterator().next() : interval;
+        int n;
+        try {
+            n = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit '" + limit + "' is not a whole number");
+        }
+        return latest(symbol.trim().toUpperCase(java.util.Locale.ROOT), label, n);
+    }
+
+    private List<Map<String, Object>> latest(String symbol, String interval, int limit) throws SQLException {
+        String sql = selectSql.get(interval);
+        if (sql == null) {
+            throw new IllegalArgumentException("interval '" + interval + "' is not one of " + intervals.keySet());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setInt(2, Math.max(1, Math.min(limit, 10_000)));
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int col = 1; col <= md.getColumnCount(); col++) {
+                        Object v = rs.getObject(col);
+                        row.put(md.getColumnLabel(col), v instanceof Timestamp t ? t.toInstant().toString() : v);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    public List<String> intervals() {
+        return List.copyOf(intervals.keySet());
+    }
+
+    private static Instant now(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    private static Instant watermark(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM pipeline_watermarks WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+            }
+        }
+    }
+
+    private static void setWatermark(Connection c, String name, Instant value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pipeline_watermarks (name, value) VALUES (?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")) {
+            ps.setString(1, name);
+            ps.setTimestamp(2, Timestamp.from(value));
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.camelpipelines.crypto;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.camelpipelines.common.DeadLetter;
+import io.camelpipelines.common.DeadLetterPublisher;
+import io.camelpipelines.common.InvalidRecordException;
+import io.camelpipelines.common.RecordParser;
+import org.apache.camel.Exchange;
+
+/**
+ * Binance combined-stream trade frames ({"stream":"btcusdt@trade","data":{"e":"trade","s":…,"t":…,"p":"…",
+ * "q":"…","T":…,"E":…,"m":…}}) into ticks; also validates ticks read back from Kafka. Unparseable frames,
+ * other event types, unknown symbols and non-numeric or non-positive prices are rejected with a reason.
+ */
+public class TradeFrames implements RecordParser<Tick> {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    private final Set<String> symbols;
+    private final String topic;
+    private final DeadLetterPublisher deadLetters;
+
+    public TradeFrames(List<String> symbols, String topic, DeadLetterPublisher deadLetters) {
+        this.symbols = Set.copyOf(symbols);
+        this.topic = topic;
+        this.deadLetters = deadLetters;
+    }
+
+    /** A WebSocket frame into a tick, or InvalidRecordException with the reason. */
+    public Tick fromFrame(String frame) throws InvalidRecordException {
+        JsonNode root = read(frame.getBytes(StandardCharsets.UTF_8));
+        JsonNode d = root.path("data");
+        if (!d.isObject()) {
+            throw new InvalidRecordException("no data object in frame");
+        }
+        if (!"trade".equals(d.path("e").asText())) {
+            throw new InvalidRecordException("event type '" + d.path("e").asText() + "' is not trade");
+        }
+        String symbol = symbol(d.path("s").asText(null));
+        long tradeTime = whole(d, "T");
+        return new Tick(symbol, positive(d, "p"), tradeTime, Instant.ofEpochMilli(whole(d, "E")).toString(),
+                positive(d, "q"), whole(d, "t"));
+    }
+
+    /** A tick read back from Kafka (the topic may have other producers): same rules. */
+    @Override
+    public Tick parse(byte[] value) throws InvalidRecordException {
+        JsonNode n = read(value);
+        return new Tick(symbol(n.path("symbol").asText(null)), positive(n, "price"), whole(n, "timestamp"),
+                n.path("event_time").asText(null), positive(n, "volume"), whole(n, "trade_id"));
+    }
+
+    /** The frame of a failed exchange to binance-prices.dlq, with the reason. */
+    public void reject(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        deadLetters.publish("crypto-prices", List.of(new DeadLetter(topic, null,
+                exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8),
+                e == null ? "rejected" : e.getMessage(), exchange.getFromRouteId(), "websocket")));
+    }
+
+    private String symbol(String s) throws InvalidRecordException {
+        if (s == null || !symbols.contains(s)) {
+            throw new InvalidRecordException("unknown symbol '" + s + "' (crypto.symbols: " + symbols + ")");
+        }
+        return s;
+    }
+
+    private static JsonNode read(byte[] value) throws InvalidRecordException {
+        try {
+            JsonNode n = JSON.readTree(value);
+            if (n == null || !n.isObject()) {
+                throw new InvalidRecordException("not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new InvalidRecordException("unparseable frame: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static long whole(JsonNode n, String field) throws InvalidRecordException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw new InvalidRecordException(field + " must be a whole number, not '" + (v == null ? null : v.asText()) + "'");
+        }
+        return v.asLong();
+    }
+
+    // Binance sends prices and quantities as strings; the normalized ticks carry numbers
+    private static BigDecimal positive(JsonNode n, String field) throws InvalidRecordException {
+        JsonNode v = n.get(field);
+        BigDecimal d;
+        try {
+            d = v == null || v.isNull() ? null : v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        if (d == null || d.signum() <= 0) {
+            throw new InvalidRecordException(field + " '" + (v == null ? null : v.asText()) + "' is not a positive number");
+        }
+        return d;
+    }
+}
