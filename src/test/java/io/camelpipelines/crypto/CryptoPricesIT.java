@@ -1,0 +1,221 @@
+package io.camelpipelines.crypto;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import io.camelpipelines.RunningApplication;
+import io.camelpipelines.common.SharedConnections;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * crypto-prices through a real WebSocket (the simulator's endpoint, fed with known trades), Kafka and
+ * PostgreSQL: candles compared with an independent computation, late trades, replays, rebuilds, a
+ * dropped connection, and bad frames.
+ */
+class CryptoPricesIT {
+
+    private static final AtomicLong TRADE_IDS = new AtomicLong(System.nanoTime());
+    private static RunningApplication app;
+    private static DataSource db;
+    private static BinanceStreamServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = RunningApplication.get();
+        db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
+        server = app.bean("binanceStreamServer", BinanceStreamServer.class);
+        // known trades only: the random walk would share the symbols (not the windows, which are in 2020)
+        app.context().getRouteController().stopRoute("crypto-simulator");
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.clients() >= 1);
+    }
+
+    record Trade(String symbol, BigDecimal price, BigDecimal qty, long time, long id) {
+        String frame() {
+            return "{\"stream\":\"" + symbol.toLowerCase() + "@trade\",\"data\":{\"e\":\"trade\",\"E\":" + (time + 5)
+                    + ",\"s\":\"" + symbol + "\",\"t\":" + id + ",\"p\":\"" + price.toPlainString() + "\",\"q\":\""
+                    + qty.toPlainString() + "\",\"T\":" + time + ",\"m\":false,\"M\":true}}";
+        }
+    }
+
+    /** n trades of a symbol spread over [start, start + minutes), sent in shuffled order. */
+    private static List<Trade> trades(String symbol, Instant start, int minutes, int n, long seed) {
+        Random r = new Random(seed);
+        List<Trade> trades = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            trades.add(new Trade(symbol, BigDecimal.valueOf(40_000 + r.nextInt(2_000_000) / 100.0).setScale(2, RoundingMode.HALF_UP),
+                    BigDecimal.valueOf(1 + r.nextInt(100_000), 5), start.toEpochMilli() + r.nextInt(minutes * 60_000),
+                    TRADE_IDS.incrementAndGet()));
+        }
+        Collections.shuffle(trades, r);
+        return trades;
+    }
+
+    private static void send(List<Trade> trades) {
+        server.broadcast(trades.stream().map(Trade::frame).toList());
+    }
+
+    /** The expected candles, computed here: window start (ms) -> open, close, high, low, avg, volume, count. */
+    private static Map<Long, List<BigDecimal>> expected(List<Trade> trades, long intervalMs) {
+        Map<Long, List<Trade>> windows = new TreeMap<>();
+        for (Trade t : trades) {
+            windows.computeIfAbsent(Math.floorDiv(t.time(), intervalMs) * intervalMs, k -> new ArrayList<>()).add(t);
+        }
+        Map<Long, List<BigDecimal>> out = new TreeMap<>();
+        windows.forEach((start, ts) -> {
+            List<Trade> byTime = new ArrayList<>(ts);
+            byTime.sort((a, b) -> a.time() != b.time() ? Long.compare(a.time(), b.time()) : Long.compare(a.id(), b.id()));
+            BigDecimal sum = ts.stream().map(Trade::price).reduce(BigDecimal.ZERO, BigDecimal::add);
+            out.put(start, List.of(byTime.get(0).price(), byTime.get(byTime.size() - 1).price(),
+                    ts.stream().map(Trade::price).max(BigDecimal::compareTo).orElseThrow(),
+                    ts.stream().map(Trade::price).min(BigDecimal::compareTo).orElseThrow(),
+                    sum.divide(BigDecimal.valueOf(ts.size()), 8, RoundingMode.HALF_UP),
+                    ts.stream().map(Trade::qty).reduce(BigDecimal.ZERO, BigDecimal::add),
+                    BigDecimal.valueOf(ts.size())));
+        });
+        return out;
+    }
+
+    private static Map<Long, List<BigDecimal>> stored(String table, String symbol, Instant from, Instant to) throws Exception {
+        Map<Long, List<BigDecimal>> out = new TreeMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT window_start, open_price, close_price, high_price, low_price, avg_price, total_volume, trade_count "
+                        + "FROM stock." + table + " WHERE symbol = ? AND window_start >= ? AND window_start < ?")) {
+            ps.setString(1, symbol);
+            ps.setObject(2, java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+            ps.setObject(3, java.time.OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<BigDecimal> v = new ArrayList<>();
+                    for (int col = 2; col <= 8; col++) {
+                        v.add(rs.getBigDecimal(col).stripTrailingZeros());
+                    }
+                    out.put(rs.getTimestamp(1).toInstant().toEpochMilli(), v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, List<BigDecimal>> normalized(Map<Long, List<BigDecimal>> m) {
+        Map<Long, List<BigDecimal>> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.stream().map(BigDecimal::stripTrailingZeros).toList()));
+        return out;
+    }
+
+    private static long ticks(String symbol, long fromMs, long toMs) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM stock.real_time_prices WHERE symbol = ? AND \"timestamp\" >= ? AND \"timestamp\" < ?")) {
+            ps.setString(1, symbol);
+            ps.setLong(2, fromMs);
+            ps.setLong(3, toMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void candlesEqualAnIndependentComputationThroughLateTradesReplaysAndRebuilds() throws Exception {
+        Instant start = Instant.parse("2020-03-12T10:00:00Z");
+        Instant end = start.plus(Duration.ofMinutes(10));
+        List<Trade> trades = new ArrayList<>(trades("BTCUSDT", start, 10, 400, 1));
+        send(trades);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ticks("BTCUSDT", start.toEpochMilli(), end.toEpochMilli()) == 400);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(stored("aggregated_prices_1min", "BTCUSDT", start, end)).isEqualTo(normalized(expected(trades, 60_000)));
+            assertThat(stored("aggregated_prices_5min", "BTCUSDT", start, end)).isEqualTo(normalized(expected(trades, 300_000)));
+        });
+
+        // a late trade, earlier than every other in the first minute, becomes that window's open
+        Trade late = new Trade("BTCUSDT", new BigDecimal("39000.01"), new BigDecimal("0.5"), start.toEpochMilli(),
+                TRADE_IDS.incrementAndGet());
+        trades.add(late);
+        send(List.of(late));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(stored("aggregated_prices_1min", "BTCUSDT", start, end)).isEqualTo(normalized(expected(trades, 60_000))));
+        Map<Long, List<BigDecimal>> oneMinute = stored("aggregated_prices_1min", "BTCUSDT", start, end);
+        assertThat(oneMinute.get(start.toEpochMilli()).get(0)).isEqualByComparingTo("39000.01");
+
+        // replaying every trade changes nothing
+        send(trades);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(ticks("BTCUSDT", start.toEpochMilli(), end.toEpochMilli())).isEqualTo(401);
+            assertThat(stored("aggregated_prices_1min", "BTCUSDT", start, end)).isEqualTo(oneMinute);
+        });
+
+        // a rebuild from the ticks gives exactly what live aggregation gave
+        try (Connection c = db.getConnection(); var st = c.createStatement()) {
+            st.execute("DELETE FROM stock.aggregated_prices_1min WHERE symbol = 'BTCUSDT' AND window_start >= '2020-03-12T10:00:00Z'"
+                    + " AND window_start < '2020-03-12T10:10:00Z'");
+        }
+        var rebuilt = app.post("/api/candles/rebuild?from=" + start + "&to=" + end, "");
+        assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(200);
+        assertThat(stored("aggregated_prices_1min", "BTCUSDT", start, end)).isEqualTo(oneMinute);
+    }
+
+    @Test
+    void afterTheSocketDropsEverythingSentAfterTheReconnectArrives() throws Exception {
+        Instant start = Instant.parse("2020-04-01T08:00:00Z");
+        server.dropConnections();
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.clients() >= 1);
+        List<Trade> trades = trades("ETHUSDT", start, 3, 300, 2);
+        send(trades);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                ticks("ETHUSDT", start.toEpochMilli(), start.plusSeconds(180).toEpochMilli()) == 300);
+    }
+
+    @Test
+    void badFramesGoToTheDeadLetterTopicWithTheirReason() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Map<String, String> bad = Map.of(
+                "{\"stream\": not json " + marker, "unparseable frame",
+                "{\"stream\":\"dogeusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1,\"s\":\"DOGEUSDT\",\"t\":1,\"p\":\"0.1\",\"q\":\"1\",\"T\":1,\"m\":true},\"x\":\"" + marker + "\"}", "unknown symbol 'DOGEUSDT'",
+                "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1,\"s\":\"BTCUSDT\",\"t\":1,\"p\":\"abc\",\"q\":\"1\",\"T\":1,\"m\":true},\"x\":\"" + marker + "\"}", "p 'abc' is not a positive number",
+                "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"s\":\"BTCUSDT\"},\"x\":\"" + marker + "\"}", "event type 'aggTrade' is not trade");
+        server.broadcast(new ArrayList<>(bad.keySet()));
+
+        Map<String, String> reasons = new HashMap<>();
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("binance-prices.dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    reasons.put(r.value(), new String(r.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8));
+                }
+                return reasons.keySet().containsAll(bad.keySet());
+            });
+        }
+        bad.forEach((frame, reason) -> assertThat(reasons.get(frame)).contains(reason));
+        assertThat(app.context().getRouteController().getRouteStatus("crypto-ingest").isStarted()).isTrue();
+    }
+}
