@@ -152,6 +152,10 @@ public final class RunningApplication {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
+        return URI.create(url(path));
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
     }
 }

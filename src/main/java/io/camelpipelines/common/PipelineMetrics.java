@@ -38,6 +38,17 @@ public class PipelineMetrics {
         return c == null ? 0 : c.count();
     }
 
+    /** Every pipeline's counters: {"clickstream": {"in": 10, "out": 9, "dlq": 1}, …}. */
+    public Map<String, Map<String, Long>> snapshot() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        counters.forEach((key, counter) -> {
+            int slash = key.lastIndexOf('/');
+            out.computeIfAbsent(key.substring(0, slash), k -> new java.util.LinkedHashMap<>(Map.of("in", 0L, "out", 0L, "dlq", 0L)))
+                    .put(key.substring(slash + 1).toLowerCase(), (long) counter.count());
+        });
+        return out;
+    }
+
     private MeterRegistry registry() {
         if (registry == null) {
             MeterRegistry found = context.getRegistry().findSingleByType(MeterRegistry.class);

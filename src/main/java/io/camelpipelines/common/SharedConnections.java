@@ -89,6 +89,7 @@ public class SharedConnections implements CamelConfiguration {
         context.getRegistry().bind(DEAD_LETTERS, deadLetters);
         context.getRegistry().bind("kafkaBatchCommit", new KafkaBatchCommit());
         context.getRegistry().bind("kafkaMessages", new KafkaMessages());
+        context.getRegistry().bind("staticFiles", new StaticFiles());
 
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         health.register(new ServiceHealthCheck("kafka", brokers,

@@ -36,10 +36,12 @@ public class Candles {
     private final Map<String, String> upsertSql = new LinkedHashMap<>();
     private final Map<String, String> selectSql = new LinkedHashMap<>();
     private final Duration overlap;
+    private final List<String> symbols;
 
-    public Candles(DataSource dataSource, List<CandleInterval> intervals, Map<String, String> upsertSqlByLabel,
+    public Candles(DataSource dataSource, List<String> symbols, List<CandleInterval> intervals, Map<String, String> upsertSqlByLabel,
                    Map<String, String> selectSqlByLabel, Duration overlap) {
         this.dataSource = dataSource;
+        this.symbols = List.copyOf(symbols);
         intervals.forEach(i -> this.intervals.put(i.label(), i));
         this.upsertSql.putAll(upsertSqlByLabel);
         this.selectSql.putAll(selectSqlByLabel);
@@ -132,8 +134,9 @@ public class Candles {
         return rows;
     }
 
-    public List<String> intervals() {
-        return List.copyOf(intervals.keySet());
+    /** What the dashboard draws: the symbols and intervals. */
+    public Map<String, List<String>> markets() {
+        return Map.of("symbols", symbols, "intervals", List.copyOf(intervals.keySet()));
     }
 
     private static Instant now(Connection c) throws SQLException {

@@ -70,7 +70,7 @@ public class CryptoConfiguration implements CamelConfiguration {
         registry.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, metrics));
         registry.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", dataSource,
                 SqlFiles.load(context, "sql/crypto-prices/insert-ticks.sql"), COLUMNS, metrics));
-        registry.bind("candles", new Candles(dataSource, intervals, upserts, selects,
+        registry.bind("candles", new Candles(dataSource, symbols, intervals, upserts, selects,
                 s.getDuration("crypto.candles.overlap", Duration.ofSeconds(30))));
         // the simulator's stream names, derived from crypto.symbols, for crypto.ws.url
         context.getPropertiesComponent().addInitialProperty("crypto.ws.streams", symbols.stream()

@@ -55,6 +55,12 @@ class CryptoPricesIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> server.clients() >= 1);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void restoreSimulator() throws Exception {
+        // a stopped route is DOWN in the health check: leave the application as it was found
+        app.context().getRouteController().startRoute("crypto-simulator");
+    }
+
     record Trade(String symbol, BigDecimal price, BigDecimal qty, long time, long id) {
         String frame() {
             return "{\"stream\":\"" + symbol.toLowerCase() + "@trade\",\"data\":{\"e\":\"trade\",\"E\":" + (time + 5)

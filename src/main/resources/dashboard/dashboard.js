@@ -1,0 +1,71 @@
+// Polls the application's own APIs: /api/markets once, then /api/candles per symbol and /api/pipelines.
+const charts = {};
+let markets = { symbols: [], intervals: [] };
+
+async function json(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(url + ' -> ' + r.status);
+  return r.json();
+}
+
+function chartFor(symbol) {
+  if (!charts[symbol]) {
+    const h = document.createElement('h2');
+    h.textContent = symbol;
+    const div = document.createElement('div');
+    div.className = 'chart';
+    div.id = 'chart-' + symbol;
+    document.getElementById('charts').append(h, div);
+    charts[symbol] = echarts.init(div);
+  }
+  return charts[symbol];
+}
+
+async function drawCandles() {
+  const interval = document.getElementById('interval').value;
+  let drawn = 0;
+  for (const symbol of markets.symbols) {
+    const candles = (await json(`/api/candles?symbol=${symbol}&interval=${interval}&limit=60`)).reverse();
+    drawn += candles.length;
+    const times = candles.map(c => new Date(c.window_start).toISOString().substring(11, 16));
+    chartFor(symbol).setOption({
+      animation: false,
+      grid: [{ left: 70, right: 20, top: 20, height: '62%' }, { left: 70, right: 20, top: '78%', height: '14%' }],
+      xAxis: [{ type: 'category', data: times, boundaryGap: true }, { type: 'category', gridIndex: 1, data: times, show: false }],
+      yAxis: [{ scale: true }, { gridIndex: 1, scale: true, splitLine: { show: false } }],
+      tooltip: { trigger: 'axis' },
+      series: [
+        { name: symbol, type: 'candlestick', data: candles.map(c => [c.open_price, c.close_price, c.low_price, c.high_price]) },
+        { name: 'volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: candles.map(c => c.total_volume) }
+      ]
+    });
+  }
+  const status = document.getElementById('status');
+  status.dataset.candles = drawn;
+  status.dataset.updated = new Date().toISOString();
+  status.textContent = `${drawn} candles · updated ${status.dataset.updated.substring(11, 19)} UTC`;
+}
+
+async function drawCounters() {
+  const counters = await json('/api/pipelines');
+  const rows = Object.entries(counters).map(([p, c]) =>
+    `<tr><td>${p}</td><td>${c.in}</td><td>${c.out}</td><td>${c.dlq}</td></tr>`);
+  document.querySelector('#counters tbody').innerHTML = rows.join('');
+}
+
+async function refresh() {
+  try {
+    await Promise.all([drawCandles(), drawCounters()]);
+  } catch (e) {
+    document.getElementById('status').textContent = 'error: ' + e.message;
+  }
+}
+
+(async () => {
+  markets = await json('/api/markets');
+  const select = document.getElementById('interval');
+  select.innerHTML = markets.intervals.map(i => `<option>${i}</option>`).join('');
+  select.onchange = refresh;
+  await refresh();
+  setInterval(refresh, 5000);
+})();
