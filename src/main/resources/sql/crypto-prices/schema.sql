@@ -12,5 +12,6 @@ CREATE TABLE IF NOT EXISTS stock.real_time_prices (
     ingested_at TIMESTAMPTZ   NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (symbol, trade_id)
 );
-CREATE INDEX IF NOT EXISTS real_time_prices_symbol_time ON stock.real_time_prices (symbol, "timestamp");
+-- the candle job reads the ticks of a time range
+CREATE INDEX IF NOT EXISTS real_time_prices_time ON stock.real_time_prices ("timestamp");
 CREATE INDEX IF NOT EXISTS real_time_prices_ingested_at ON stock.real_time_prices (ingested_at);

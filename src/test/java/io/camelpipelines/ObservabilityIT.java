@@ -45,6 +45,11 @@ class ObservabilityIT {
         assertThat(r.body()).contains("# TYPE camel_exchanges_total counter")
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"platform-services\"[^}]*\\} [1-9]")
                 .contains("jvm_memory_used_bytes");
+        for (String pipeline : List.of("clickstream", "food-orders", "crypto-prices")) {
+            for (String kind : List.of("in", "out", "dlq")) {
+                assertThat(r.body()).contains("pipeline_records_" + kind + "_total{pipeline=\"" + pipeline + "\"}");
+            }
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ public class KafkaRecordBatch<T> {
         this.pipeline = pipeline;
         this.parser = parser;
         this.metrics = metrics;
+        metrics.register(pipeline);
     }
 
     @SuppressWarnings("unchecked")

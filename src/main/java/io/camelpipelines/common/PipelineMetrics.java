@@ -26,11 +26,22 @@ public class PipelineMetrics {
 
     public void count(String pipeline, Kind kind, long n) {
         if (n > 0) {
-            counters.computeIfAbsent(pipeline + '/' + kind, k -> Counter.builder("pipeline.records." + kind.name().toLowerCase())
-                    .description("Records of a pipeline: in = read from its source, out = written to its sink, dlq = rejected")
-                    .tag("pipeline", pipeline)
-                    .register(registry())).increment(n);
+            counter(pipeline, kind).increment(n);
         }
+    }
+
+    /** Makes a pipeline's counters exist at zero, so dashboards and scrapers see it before its first record. */
+    public void register(String pipeline) {
+        for (Kind kind : Kind.values()) {
+            counter(pipeline, kind);
+        }
+    }
+
+    private Counter counter(String pipeline, Kind kind) {
+        return counters.computeIfAbsent(pipeline + '/' + kind, k -> Counter.builder("pipeline.records." + kind.name().toLowerCase())
+                .description("Records of a pipeline: in = read from its source, out = written to its sink, dlq = rejected")
+                .tag("pipeline", pipeline)
+                .register(registry()));
     }
 
     public double value(String pipeline, Kind kind) {

@@ -94,6 +94,9 @@ public final class Benchmark {
         app.context().getRouteController().stopRoute("clickstream-to-postgres");
         app.context().getRouteController().stopRoute("food-orders-capture");
         app.context().getRouteController().stopRoute("food-orders-to-lake");
+        for (String route : List.of("crypto-simulator", "crypto-to-postgres", "crypto-candles")) {
+            app.context().getRouteController().stopRoute(route);
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             admin.createTopics(List.of(new NewTopic("bench-clicks", PARTITIONS, (short) 1),
                     new NewTopic("clickstream", PARTITIONS, (short) 1))).all().get();
@@ -117,6 +120,9 @@ public final class Benchmark {
         if (only.isEmpty() || only.equals("food-orders")) {
             foodOrdersCapture();
             foodOrdersLake();
+        }
+        if (only.isEmpty() || only.equals("crypto-prices")) {
+            cryptoTicksAndCandles(Integer.getInteger("bench.ticks", 1_000_000));
         }
         write(avgBytes);
     }
@@ -322,6 +328,37 @@ public final class Benchmark {
         record("food-orders lake: topic food_orders_raw -> Parquet (date=…/part-….parquet, snappy)", records, start, null, null);
     }
 
+    /** Ticks from topic binance-prices into stock.real_time_prices, then the candles of all of them. */
+    private void cryptoTicksAndCandles(int n) throws Exception {
+        Instant start = Instant.parse("2021-01-01T00:00:00Z");
+        long spanMs = Duration.ofDays(1).toMillis();
+        java.util.Random r = new java.util.Random(7);
+        double[] price = {30_000, 1_200};
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < n; i++) {
+                int s = i % 2;
+                price[s] *= 1 + r.nextGaussian() * 0.0004;
+                io.camelpipelines.crypto.Tick t = new io.camelpipelines.crypto.Tick(s == 0 ? "BTCUSDT" : "ETHUSDT",
+                        java.math.BigDecimal.valueOf(price[s]).setScale(2, java.math.RoundingMode.HALF_UP),
+                        start.toEpochMilli() + (long) i * spanMs / n, start.plusMillis((long) i * spanMs / n).toString(),
+                        java.math.BigDecimal.valueOf(1 + r.nextInt(100_000), 5), 1_000_000_000L + i);
+                producer.send(new ProducerRecord<>("binance-prices", t.symbol().getBytes(), JSON.writeValueAsBytes(t)));
+            }
+        }
+        double outBefore = app.metric("crypto-prices", Kind.OUT);
+        resetPeakHeap();
+        long t0 = System.nanoTime();
+        app.context().getRouteController().startRoute("crypto-to-postgres");
+        await(() -> app.metric("crypto-prices", Kind.OUT) - outBefore >= n, Duration.ofMinutes(10));
+        record("crypto-prices ticks: Kafka -> PostgreSQL stock.real_time_prices (Camel route)", n, t0, null, null);
+
+        io.camelpipelines.crypto.Candles candles = app.bean("candles", io.camelpipelines.crypto.Candles.class);
+        resetPeakHeap();
+        long t1 = System.nanoTime();
+        int written = candles.rebuild(start, start.plusMillis(spanMs));
+        record("crypto-prices candles (1m and 5m, " + written + " candles) from " + n + " ticks", n, t1, null, null);
+    }
+
     private long queryLong(String sql) throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -396,7 +433,7 @@ public final class Benchmark {
 
     /** Only a Kafka -> PostgreSQL stage measured at full speed compares with the hand-written Kafka -> JDBC loop. */
     private boolean comparedToHandLoop(String scenario) {
-        return handLoopRate > 0 && scenario.startsWith("clickstream pipeline");
+        return handLoopRate > 0 && (scenario.startsWith("clickstream pipeline") || scenario.startsWith("crypto-prices ticks"));
     }
 
     private static double round(double v, int digits) {
