@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.camelpipelines.common.RatePacer;
+
 /**
  * Realistic click events at a steady rate: a population of users, each browsing in sessions of
  * a few dozen events, over product, category, search, cart and checkout pages, arriving from search
@@ -32,27 +34,20 @@ public class ClickEventGenerator {
     private static final String[] NETWORKS = {"203.0.113.", "198.51.100.", "192.0.2."};
 
     private final int users;
-    private final double ratePerSecond;
+    private final RatePacer pacer;
     private final String[] sessionOfUser;
     private final int[] eventsLeftInSession;
-    private long lastNanos = System.nanoTime();
-    private double owed;
 
     public ClickEventGenerator(int users, double ratePerSecond) {
         this.users = users;
-        this.ratePerSecond = ratePerSecond;
+        this.pacer = new RatePacer(ratePerSecond);
         this.sessionOfUser = new String[users];
         this.eventsLeftInSession = new int[users];
     }
 
     /** The events due since the last call at the configured rate, so timer jitter does not change the rate. */
-    public synchronized List<ClickEvent> due() {
-        long now = System.nanoTime();
-        owed = Math.min(owed + (now - lastNanos) / 1e9 * ratePerSecond, ratePerSecond * 5);
-        lastNanos = now;
-        int n = (int) owed;
-        owed -= n;
-        return next(n);
+    public List<ClickEvent> due() {
+        return next(pacer.due());
     }
 
     public synchronized List<ClickEvent> next(int n) {

@@ -5,7 +5,6 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.camelpipelines.common.DatabaseSchema;
 import io.camelpipelines.common.JdbcBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
@@ -32,10 +31,10 @@ public class ClickstreamConfiguration implements CamelConfiguration {
         if (!s.getBoolean("clickstream.enabled", true)) {
             return;
         }
-        SharedConnections.ensure(context);
+        SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType(SharedConnections.DATA_SOURCE, DataSource.class);
-        PipelineMetrics metrics = registry.lookupByNameAndType(SharedConnections.METRICS, PipelineMetrics.class);
+        DataSource dataSource = shared.dataSource();
+        PipelineMetrics metrics = shared.metrics();
         DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/clickstream/schema.sql"), "clickstream",
                 s.get("postgres.url", ""));
 
@@ -47,7 +46,7 @@ public class ClickstreamConfiguration implements CamelConfiguration {
         registry.bind("clickEventGenerator", new ClickEventGenerator(s.getInt("clickstream.simulator.users", 5_000),
                 Double.parseDouble(s.get("clickstream.simulator.rate", "50"))));
         ClickWindows windows = new ClickWindows(dataSource,
-                registry.lookupByNameAndType(SharedConnections.ES_CLIENT, ElasticsearchClient.class),
+                shared.elasticsearch(),
                 SqlFiles.load(context, "sql/clickstream/aggregate-windows.sql"),
                 s.get("clickstream.aggregate.index", "click_events"),
                 s.getDuration("clickstream.aggregate.overlap", Duration.ofMinutes(2)));

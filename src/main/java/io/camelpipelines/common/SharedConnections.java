@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
@@ -54,14 +56,27 @@ public class SharedConnections implements CamelConfiguration {
         ensure(context);
     }
 
+    /** What a pipeline's configuration uses of the shared clients. */
+    public record Shared(DataSource dataSource, PipelineMetrics metrics, DeadLetterPublisher deadLetters,
+                         ElasticsearchClient elasticsearch) {
+    }
+
     /**
-     * Builds and binds the shared clients once; pipeline configurations call it too, because the order
-     * in which camel-main runs configuration classes is not defined.
+     * Builds and binds the shared clients once and returns them; pipeline configurations call it too,
+     * because the order in which camel-main runs configuration classes is not defined.
      */
-    public static synchronized void ensure(CamelContext context) {
-        if (context.getRegistry().lookupByName(DATA_SOURCE) != null) {
-            return;
+    public static synchronized Shared ensure(CamelContext context) {
+        if (context.getRegistry().lookupByName(DATA_SOURCE) == null) {
+            create(context);
         }
+        var r = context.getRegistry();
+        return new Shared(r.lookupByNameAndType(DATA_SOURCE, DataSource.class),
+                r.lookupByNameAndType(METRICS, PipelineMetrics.class),
+                r.lookupByNameAndType(DEAD_LETTERS, DeadLetterPublisher.class),
+                r.lookupByNameAndType(ES_CLIENT, ElasticsearchClient.class));
+    }
+
+    private static void create(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
         String pgUrl = s.get("postgres.url", "jdbc:postgresql://127.0.0.1:5433/pipelines");
         String mongoUri = s.get("mongodb.uri", "mongodb://127.0.0.1:27017");

@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import io.camelpipelines.common.DatabaseSchema;
-import io.camelpipelines.common.DeadLetterPublisher;
 import io.camelpipelines.common.JdbcBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.PipelineMetrics;
@@ -33,10 +32,10 @@ public class CryptoConfiguration implements CamelConfiguration {
         if (!s.getBoolean("crypto.enabled", true)) {
             return;
         }
-        SharedConnections.ensure(context);
+        SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType(SharedConnections.DATA_SOURCE, DataSource.class);
-        PipelineMetrics metrics = registry.lookupByNameAndType(SharedConnections.METRICS, PipelineMetrics.class);
+        DataSource dataSource = shared.dataSource();
+        PipelineMetrics metrics = shared.metrics();
         List<String> symbols = Arrays.stream(s.get("crypto.symbols", "BTCUSDT,ETHUSDT").split(","))
                 .map(x -> x.trim().toUpperCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
         List<CandleInterval> intervals = CandleInterval.parseAll(s.get("crypto.candles.intervals", "1m,5m"));
@@ -52,8 +51,7 @@ public class CryptoConfiguration implements CamelConfiguration {
         }
         DatabaseSchema.apply(dataSource, schema.toString(), "crypto-prices", s.get("postgres.url", ""));
 
-        TradeFrames frames = new TradeFrames(symbols, s.get("crypto.topic", "binance-prices"),
-                registry.lookupByNameAndType(SharedConnections.DEAD_LETTERS, DeadLetterPublisher.class));
+        TradeFrames frames = new TradeFrames(symbols, s.get("crypto.topic", "binance-prices"), shared.deadLetters());
         registry.bind("tradeFrames", frames);
         TradeSimulator simulator = new TradeSimulator(symbols, Double.parseDouble(s.get("crypto.simulator.rate", "20")));
         registry.bind("tradeSimulator", simulator);

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.camelpipelines.common.RatePacer;
+
 /**
  * A Binance-compatible trade stream for offline runs: per symbol a random-walk price (a few basis
  * points per trade), log-normal trade sizes, increasing trade ids, and frames in Binance's combined
@@ -20,12 +22,10 @@ public class TradeSimulator {
             "SOLUSDT", 98.0, "XRPUSDT", 0.62);
 
     private final Map<String, double[]> state = new LinkedHashMap<>();
-    private final double ratePerSecond;
-    private long lastNanos = System.nanoTime();
-    private double owed;
+    private final RatePacer pacer;
 
     public TradeSimulator(List<String> symbols, double ratePerSecond) {
-        this.ratePerSecond = ratePerSecond;
+        this.pacer = new RatePacer(ratePerSecond);
         long firstId = System.currentTimeMillis() * 10;
         for (String s : symbols) {
             state.put(s, new double[] {START.getOrDefault(s, 100.0), firstId});
@@ -34,11 +34,7 @@ public class TradeSimulator {
 
     /** The frames due since the last call. */
     public synchronized List<String> due() {
-        long now = System.nanoTime();
-        owed = Math.min(owed + (now - lastNanos) / 1e9 * ratePerSecond, ratePerSecond * 5);
-        lastNanos = now;
-        int n = (int) owed;
-        owed -= n;
+        int n = pacer.due();
         List<String> frames = new ArrayList<>(n);
         ThreadLocalRandom r = ThreadLocalRandom.current();
         List<String> symbols = new ArrayList<>(state.keySet());

@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
+import io.camelpipelines.common.RatePacer;
+
 /**
  * The order simulator: inserts realistic orders into the source table at a steady rate, a small
  * share of them with a negative amount (a refund keyed in wrongly), and, from a second source (a
@@ -31,25 +33,19 @@ public class FoodOrderGenerator {
 
     private final DataSource dataSource;
     private final String insertSql;
-    private final double ratePerSecond;
+    private final RatePacer pacer;
     private final double badShare;
-    private long lastNanos = System.nanoTime();
-    private double owed;
 
     public FoodOrderGenerator(DataSource dataSource, String insertSql, double ratePerSecond, double badShare) {
         this.dataSource = dataSource;
         this.insertSql = insertSql;
-        this.ratePerSecond = ratePerSecond;
+        this.pacer = new RatePacer(ratePerSecond);
         this.badShare = badShare;
     }
 
     /** Inserts the orders due at the rate; returns the second source's orders (no order_id) to publish. */
-    public synchronized List<FoodOrder> insertDue() throws SQLException {
-        long now = System.nanoTime();
-        owed = Math.min(owed + (now - lastNanos) / 1e9 * ratePerSecond, ratePerSecond * 5);
-        lastNanos = now;
-        int n = (int) owed;
-        owed -= n;
+    public List<FoodOrder> insertDue() throws SQLException {
+        int n = pacer.due();
         List<FoodOrder> orders = orders(n);
         insert(orders);
         List<FoodOrder> withoutId = new ArrayList<>();

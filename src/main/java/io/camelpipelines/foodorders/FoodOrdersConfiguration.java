@@ -27,10 +27,10 @@ public class FoodOrdersConfiguration implements CamelConfiguration {
         if (!s.getBoolean("food-orders.enabled", true)) {
             return;
         }
-        SharedConnections.ensure(context);
+        SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType(SharedConnections.DATA_SOURCE, DataSource.class);
-        PipelineMetrics metrics = registry.lookupByNameAndType(SharedConnections.METRICS, PipelineMetrics.class);
+        DataSource dataSource = shared.dataSource();
+        PipelineMetrics metrics = shared.metrics();
         DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/schema.sql"), "food-orders",
                 s.get("postgres.url", ""));
 
