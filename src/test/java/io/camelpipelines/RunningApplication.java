@@ -54,6 +54,7 @@ public final class RunningApplication {
                 Map.entry("camel.main.routes-include-pattern", "file:" + workDir.resolve("routes") + "/**/*.camel.yaml"),
                 Map.entry("camel.main.routes-reload-directory", workDir.resolve("routes").toString()),
                 // tests count exactly what they send; the simulators are started by the tests that need them
+                Map.entry("camel.main.shutdown-timeout", "10"),
                 Map.entry("clickstream.simulator.enabled", "false"),
                 Map.entry("clickstream.aggregate.period", "1000"),
                 Map.entry("food-orders.simulator.enabled", "false"),

@@ -74,7 +74,10 @@ public class ElasticsearchNode implements EmbeddedService {
             allowAccess(home, conf, data, logs);
             command.addAll(List.of("runuser", "-u", runAsUser, "--"));
         }
-        command.add(home.resolve("bin/elasticsearch").toString());
+        // Elasticsearch must not outlive this JVM, even one killed with SIGKILL: the wrapper holds the
+        // pipe from this process as stdin and stops the node when it closes.
+        command.addAll(List.of("bash", "-c", "\"$@\" </dev/null & node=$!; cat >/dev/null; kill $node 2>/dev/null; wait $node",
+                "elasticsearch-watchdog", home.resolve("bin/elasticsearch").toString()));
         command.addAll(List.of(
                 "-Ecluster.name=camel-pipelines",
                 "-Enode.name=embedded",
@@ -89,6 +92,7 @@ public class ElasticsearchNode implements EmbeddedService {
                 "-Ecluster.routing.allocation.disk.threshold_enabled=false",
                 "-Eaction.auto_create_index=true"));
         ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .directory(logs.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("console.log").toFile()));
