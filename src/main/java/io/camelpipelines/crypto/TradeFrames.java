@@ -28,6 +28,10 @@ public class TradeFrames implements RecordParser<Tick> {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
+    // always with milliseconds, as in the topic's contract: 2023-10-18T18:38:41.000Z
+    private static final java.time.format.DateTimeFormatter EVENT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     private final Set<String> symbols;
     private final String topic;
     private final DeadLetterPublisher deadLetters;
@@ -50,7 +54,7 @@ public class TradeFrames implements RecordParser<Tick> {
         }
         String symbol = symbol(d.path("s").asText(null));
         long tradeTime = whole(d, "T");
-        return new Tick(symbol, positive(d, "p"), tradeTime, Instant.ofEpochMilli(whole(d, "E")).toString(),
+        return new Tick(symbol, positive(d, "p"), tradeTime, EVENT_TIME.format(Instant.ofEpochMilli(whole(d, "E"))),
                 positive(d, "q"), whole(d, "t"));
     }
 

@@ -17,7 +17,7 @@ class TradeFramesTest {
     void binanceTradeFramesBecomeTicksWithNumbersForTheStrings() throws Exception {
         Tick t = frames.fromFrame("{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1697654321000,\"s\":\"BTCUSDT\","
                 + "\"t\":12345,\"p\":\"43521.50\",\"q\":\"0.012\",\"T\":1697654320999,\"m\":true,\"M\":true}}");
-        assertThat(t).isEqualTo(new Tick("BTCUSDT", new BigDecimal("43521.50"), 1697654320999L, "2023-10-18T18:38:41Z",
+        assertThat(t).isEqualTo(new Tick("BTCUSDT", new BigDecimal("43521.50"), 1697654320999L, "2023-10-18T18:38:41.000Z",
                 new BigDecimal("0.012"), 12345));
     }
 
