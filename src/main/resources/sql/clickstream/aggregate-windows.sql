@@ -3,7 +3,7 @@
 WITH touched AS (
     SELECT DISTINCT date_trunc('minute', event_time) AS window_start
     FROM {{clickstream.sink.table}}
-    WHERE ingested_at > ? AND event_time < date_trunc('minute', now())
+    WHERE ingested_at > ?::timestamptz AND event_time < date_trunc('minute', now())
 )
 SELECT c.page_url,
        t.window_start,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Health, metrics, Jolokia and the services endpoint, over real HTTP. */
 class ObservabilityIT {
@@ -18,6 +19,9 @@ class ObservabilityIT {
 
     @Test
     void healthIsUpWithACheckPerService() throws Exception {
+        // supervised routes whose source was not ready at their first attempt start on a retry
+        await().atMost(java.time.Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(app.get("/observe/health").statusCode()).isEqualTo(200));
         HttpResponse<String> r = app.get("/observe/health");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode health = JSON.readTree(r.body());

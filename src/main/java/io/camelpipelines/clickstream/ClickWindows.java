@@ -72,9 +72,10 @@ public class ClickWindows {
         List<IndexOperation.Builder<Object>> ops = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Instant runStarted = now(c);
-            Instant since = watermark(c).minus(overlap);
+            Instant watermark = watermark(c);
             try (PreparedStatement ps = c.prepareStatement(aggregateSql)) {
-                ps.setTimestamp(1, Timestamp.from(since));
+                // no watermark yet: every row counts
+                ps.setString(1, watermark == null ? "-infinity" : watermark.minus(overlap).toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     Instant indexedAt = Instant.now();
                     while (rs.next()) {
@@ -134,13 +135,8 @@ public class ClickWindows {
         try (PreparedStatement ps = c.prepareStatement("SELECT value FROM pipeline_watermarks WHERE name = ?")) {
             ps.setString(1, WATERMARK);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : Instant.EPOCH.plus(overlapFree());
+                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
             }
         }
-    }
-
-    // the first run reads everything: start far enough after the epoch that subtracting the overlap stays valid
-    private static Duration overlapFree() {
-        return Duration.ofDays(365);
     }
 }

@@ -19,7 +19,10 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The beans the clickstream routes refer to, and its tables, created at startup when the pipeline is enabled. */
+/**
+ * The beans the clickstream routes refer to (always bound: routes are created even when they do not
+ * start), and, when the pipeline is enabled, its tables and index.
+ */
 @Configuration
 public class ClickstreamConfiguration implements CamelConfiguration {
 
@@ -28,15 +31,15 @@ public class ClickstreamConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
-        if (!s.getBoolean("clickstream.enabled", true)) {
-            return;
-        }
+        boolean enabled = s.getBoolean("clickstream.enabled", true);
         SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = shared.dataSource();
         PipelineMetrics metrics = shared.metrics();
-        DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/clickstream/schema.sql"), "clickstream",
-                s.get("postgres.url", ""));
+        if (enabled) {
+            DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/clickstream/schema.sql"), "clickstream",
+                    s.get("postgres.url", ""));
+        }
 
         ClickEventParser parser = new ClickEventParser(s.getInt("clickstream.ingest.max-events", 10_000));
         registry.bind("clickEventParser", parser);
@@ -51,6 +54,9 @@ public class ClickstreamConfiguration implements CamelConfiguration {
                 s.get("clickstream.aggregate.index", "click_events"),
                 s.getDuration("clickstream.aggregate.overlap", Duration.ofMinutes(2)));
         registry.bind("clickWindows", windows);
+        if (!enabled) {
+            return;
+        }
         try {
             windows.ensureIndex();
         } catch (Exception e) {

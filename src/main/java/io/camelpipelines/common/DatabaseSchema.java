@@ -18,9 +18,12 @@ public final class DatabaseSchema {
 
     private static String common() {
         try (var in = DatabaseSchema.class.getClassLoader().getResourceAsStream("sql/common/schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("sql/common/schema.sql missing from the classpath");
+            }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
-            throw new IllegalStateException("sql/common/schema.sql missing from the classpath", e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("sql/common/schema.sql cannot be read", e);
         }
     }
 

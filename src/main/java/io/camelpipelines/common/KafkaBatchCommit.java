@@ -7,6 +7,10 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Last step of a batch sink: commits, for every partition in the batch, the offset after its last
@@ -15,6 +19,8 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
  * commits them all.
  */
 public class KafkaBatchCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchCommit.class);
 
     @SuppressWarnings("unchecked")
     public void commit(Exchange exchange) {
@@ -33,7 +39,15 @@ public class KafkaBatchCommit {
                 throw new IllegalStateException("No manual commit on the Kafka record: the consumer needs "
                         + "allowManualCommit=true and autoCommitEnable=false");
             }
-            commit.commit();
+            try {
+                commit.commit();
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                // the partition moved to another consumer of the group while the batch was written: that
+                // consumer starts from the last committed offset, and the idempotent sink absorbs the repeat.
+                // Retrying here would block this consumer's poll loop, which must run to rejoin the group.
+                LOG.warn("Offsets of {} not committed, the partition was reassigned: {}", last.getMessage()
+                        .getHeader(KafkaConstants.PARTITION), e.getMessage());
+            }
         }
     }
 

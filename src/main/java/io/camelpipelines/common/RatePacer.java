@@ -7,15 +7,22 @@ package io.camelpipelines.common;
 public class RatePacer {
 
     private final double ratePerSecond;
-    private long lastNanos = System.nanoTime();
+    private final java.util.function.LongSupplier nanoClock;
+    private long lastNanos;
     private double owed;
 
     public RatePacer(double ratePerSecond) {
+        this(ratePerSecond, System::nanoTime);
+    }
+
+    RatePacer(double ratePerSecond, java.util.function.LongSupplier nanoClock) {
         this.ratePerSecond = ratePerSecond;
+        this.nanoClock = nanoClock;
+        this.lastNanos = nanoClock.getAsLong();
     }
 
     public synchronized int due() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         owed = Math.min(owed + (now - lastNanos) / 1e9 * ratePerSecond, ratePerSecond * 5);
         lastNanos = now;
         int n = (int) owed;

@@ -22,16 +22,18 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 
-/** The beans the crypto-prices routes refer to, its tick table and one candle table per configured interval. */
+/**
+ * The beans the crypto-prices routes refer to (always bound: routes are created even when they do not
+ * start), and, when the pipeline is enabled, its tick table, one candle table per configured interval
+ * and, with the simulator on, the simulator's WebSocket endpoint.
+ */
 @Configuration
 public class CryptoConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
-        if (!s.getBoolean("crypto.enabled", true)) {
-            return;
-        }
+        boolean enabled = s.getBoolean("crypto.enabled", true);
         SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = shared.dataSource();
@@ -49,15 +51,17 @@ public class CryptoConfiguration implements CamelConfiguration {
             upserts.put(i.label(), SqlFiles.load(context, "sql/crypto-prices/upsert-candles.sql", table));
             selects.put(i.label(), SqlFiles.load(context, "sql/crypto-prices/select-candles.sql", table));
         }
-        DatabaseSchema.apply(dataSource, schema.toString(), "crypto-prices", s.get("postgres.url", ""));
+        if (enabled) {
+            DatabaseSchema.apply(dataSource, schema.toString(), "crypto-prices", s.get("postgres.url", ""));
+        }
 
         TradeFrames frames = new TradeFrames(symbols, s.get("crypto.topic", "binance-prices"), shared.deadLetters());
         registry.bind("tradeFrames", frames);
         TradeSimulator simulator = new TradeSimulator(symbols, Double.parseDouble(s.get("crypto.simulator.rate", "20")));
         registry.bind("tradeSimulator", simulator);
+        BinanceStreamServer server = new BinanceStreamServer(s.get("crypto.simulator.path", "/sim/binance/stream"), simulator);
+        registry.bind("binanceStreamServer", server);
         if (s.getBoolean("crypto.simulator.enabled", true)) {
-            BinanceStreamServer server = new BinanceStreamServer(s.get("crypto.simulator.path", "/sim/binance/stream"), simulator);
-            registry.bind("binanceStreamServer", server);
             // the endpoint must exist before the ingest client's first connection attempt
             try {
                 context.addStartupListener((ctx, alreadyStarted) -> server.attach(ctx));

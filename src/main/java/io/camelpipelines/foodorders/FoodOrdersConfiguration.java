@@ -17,22 +17,24 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 
-/** The beans the food-orders routes refer to, and its source and watermark tables, when the pipeline is enabled. */
+/**
+ * The beans the food-orders routes refer to (always bound: routes are created even when they do not
+ * start), and, when the pipeline is enabled, its source and watermark tables.
+ */
 @Configuration
 public class FoodOrdersConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
-        if (!s.getBoolean("food-orders.enabled", true)) {
-            return;
-        }
         SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = shared.dataSource();
         PipelineMetrics metrics = shared.metrics();
-        DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/schema.sql"), "food-orders",
-                s.get("postgres.url", ""));
+        if (s.getBoolean("food-orders.enabled", true)) {
+            DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/schema.sql"), "food-orders",
+                    s.get("postgres.url", ""));
+        }
 
         registry.bind("foodOrderCapture", new FoodOrderCapture(dataSource,
                 SqlFiles.load(context, "sql/food-orders/capture-orders.sql"),

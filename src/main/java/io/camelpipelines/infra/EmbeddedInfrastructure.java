@@ -58,44 +58,41 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         Path dataDir = s.getPath("pipelines.data-dir", "data");
         List<EmbeddedService> plan = new ArrayList<>();
         // Elasticsearch first: it takes longest, the others start while it boots
-        external("elasticsearch", "elasticsearch.hosts", s).ifAbsent(() -> plan.add(new ElasticsearchNode(host,
-                s.getInt("elasticsearch.embedded.port", 9200),
-                s.getPath("elasticsearch.embedded.home", "target/elasticsearch"),
-                dataDir.resolve("elasticsearch"),
-                s.get("elasticsearch.embedded.heap", "512m"),
-                s.get("elasticsearch.embedded.user", "camel-pipelines-es"),
-                s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120)))));
-        external("kafka", "kafka.brokers", s).ifAbsent(() -> plan.add(new KafkaBroker(host,
-                s.getInt("kafka.embedded.port", 9092),
-                s.getInt("kafka.embedded.controller-port", 0),
-                s.getInt("kafka.embedded.partitions", 4),
-                dataDir.resolve("kafka"))));
-        external("postgres", "postgres.url", s).ifAbsent(() -> plan.add(new PostgresServer(host,
-                s.getInt("postgres.embedded.port", 5433),
-                dataDir.resolve("postgres"),
-                s.get("postgres.embedded.database", "pipelines"),
-                s.get("postgres.embedded.user", "pipelines"),
-                s.get("postgres.embedded.password", "pipelines"))));
-        external("mongodb", "mongodb.uri", s).ifAbsent(() -> plan.add(new MongoWireServer(host,
-                s.getInt("mongodb.embedded.port", 27017))));
+        if (embedded("elasticsearch", "elasticsearch.hosts", s)) {
+            plan.add(new ElasticsearchNode(host,
+                    s.getInt("elasticsearch.embedded.port", 9200),
+                    s.getPath("elasticsearch.embedded.home", "target/elasticsearch"),
+                    dataDir.resolve("elasticsearch"),
+                    s.get("elasticsearch.embedded.heap", "512m"),
+                    s.get("elasticsearch.embedded.user", "camel-pipelines-es"),
+                    s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120))));
+        }
+        if (embedded("kafka", "kafka.brokers", s)) {
+            plan.add(new KafkaBroker(host,
+                    s.getInt("kafka.embedded.port", 9092),
+                    s.getInt("kafka.embedded.controller-port", 0),
+                    s.getInt("kafka.embedded.partitions", 4),
+                    dataDir.resolve("kafka")));
+        }
+        if (embedded("postgres", "postgres.url", s)) {
+            plan.add(new PostgresServer(host,
+                    s.getInt("postgres.embedded.port", 5433),
+                    dataDir.resolve("postgres"),
+                    s.get("postgres.embedded.database", "pipelines"),
+                    s.get("postgres.embedded.user", "pipelines"),
+                    s.get("postgres.embedded.password", "pipelines")));
+        }
+        if (embedded("mongodb", "mongodb.uri", s)) {
+            plan.add(new MongoWireServer(host,
+                    s.getInt("mongodb.embedded.port", 27017)));
+        }
         return plan;
     }
 
-    private Absent external(String name, String property, Settings s) {
-        String value = s.find(property).orElse(null);
-        if (value != null) {
-            external.put(name, value);
-        }
-        return action -> {
-            if (value == null) {
-                action.run();
-            }
-        };
-    }
-
-    @FunctionalInterface
-    private interface Absent {
-        void ifAbsent(Runnable action);
+    /** True when the service's connection property is unset; otherwise records it as external. */
+    private boolean embedded(String name, String property, Settings s) {
+        s.find(property).ifPresent(address -> external.put(name, address));
+        return !external.containsKey(name);
     }
 
     /** Starts all in parallel; if one fails, stops those that did start and reports the first failure. */

@@ -30,11 +30,4 @@ class ClickEventGeneratorTest {
         assertThat(events.stream().map(ClickEvent::pageUrl).distinct().count()).isGreaterThan(50);
         assertThat(events.stream().filter(e -> e.referrer() == null).count()).isBetween(500L, 2_000L);
     }
-
-    @Test
-    void dueFollowsTheRate() {
-        ClickEventGenerator g = new ClickEventGenerator(10, 1_000_000);
-        assertThat(g.due().size()).isLessThanOrEqualTo(5_000_000);
-        assertThat(new ClickEventGenerator(10, 0).due()).isEmpty();
-    }
 }
