@@ -1,15 +1,32 @@
 package io.camelpipelines;
 
+import java.nio.file.Path;
+import java.util.List;
+
+import io.camelpipelines.clickstream.ClickstreamConfiguration;
+import io.camelpipelines.common.SharedConnections;
+import io.camelpipelines.crypto.CryptoConfiguration;
+import io.camelpipelines.foodorders.FoodOrdersConfiguration;
+
 import io.camelpipelines.infra.EmbeddedInfrastructure;
 import io.camelpipelines.infra.StartupFailure;
+import io.camelpipelines.infra.TempDirectory;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Runs all pipelines: {@code java -jar target/camel-pipelines.jar} from the repository root. */
 public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(
+            SharedConnections.class,
+            ClickstreamConfiguration.class,
+            FoodOrdersConfiguration.class,
+            CryptoConfiguration.class);
 
     private Application() {
     }
@@ -17,8 +34,14 @@ public final class Application {
     public static void main(String[] args) {
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
         int exitCode;
+        Path temp = null;
         try {
-            exitCode = newMain(ConfigFiles.resolve(), infrastructure).run(args);
+            ConfigFiles config = ConfigFiles.resolve();
+            temp = TempDirectory.install(
+                    Path.of(config.property("pipelines.data-dir", "data")).toAbsolutePath().normalize().resolve("tmp"));
+            Main main = newMain(config, infrastructure);
+            stopOnSignals(main);
+            exitCode = main.run(args);
         } catch (Throwable t) {
             StartupFailure failure = StartupFailure.find(t);
             if (failure != null) {
@@ -30,13 +53,37 @@ public final class Application {
             }
             infrastructure.close();
         }
+        if (temp != null) {
+            TempDirectory.remove(temp);
+        }
         // the broker's and drivers' non-daemon threads must not keep a stopped application alive
         System.exit(exitCode);
     }
 
+    /**
+     * SIGTERM and SIGINT end the run like a completed one: routes drain, services stop, exit code 0. Left to the
+     * JVM, a signal would start its shutdown instead, and the process would exit 143 whatever happened.
+     */
+    private static void stopOnSignals(Main main) {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    LOG.info("SIG{} received: stopping", name);
+                    main.completed();
+                });
+            } catch (IllegalArgumentException notOnThisPlatform) {
+                // the JVM's own handling then
+            }
+        }
+    }
+
     /** A camel-main configured from the given files, with the embedded services it needs; also used by tests. */
     public static Main newMain(ConfigFiles config, EmbeddedInfrastructure infrastructure) {
-        Main main = new Main(Application.class);
+        // the configuration classes are named, not found by scanning the package: a scan inflates the whole
+        // shaded jar (seconds at every start); SharedConnections first, the pipelines use its connections
+        Main main = new Main();
+        main.configure().withBasePackageScanEnabled(false);
+        CONFIGURATIONS.forEach(main.configure()::addConfiguration);
         LOG.info("Configuration: {}", config.describe());
         main.setPropertyPlaceholderLocations(config.locations());
         config.profile().ifPresent(p -> main.configure().setProfile(p));

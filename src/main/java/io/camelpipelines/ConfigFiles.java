@@ -28,11 +28,16 @@ public final class ConfigFiles {
     private final Path configFile;
     private final boolean configFilePresent;
     private final String profile;
+    private final java.util.Map<String, String> env;
+    private final Properties sys;
 
-    private ConfigFiles(Path configFile, boolean configFilePresent, String profile) {
+    private ConfigFiles(Path configFile, boolean configFilePresent, String profile, java.util.Map<String, String> env,
+                        Properties sys) {
         this.configFile = configFile;
         this.configFilePresent = configFilePresent;
         this.profile = profile;
+        this.env = env;
+        this.sys = sys;
     }
 
     public static ConfigFiles resolve() {
@@ -54,7 +59,36 @@ public final class ConfigFiles {
             throw new StartupFailure("Unknown profile '" + profile + "' (" + PROFILE_SYS + " / " + PROFILE_ENV + "): no "
                     + profileName(profile) + " beside " + file + " or in the jar; known profiles: " + knownProfiles(file));
         }
-        return new ConfigFiles(file, present, profile);
+        return new ConfigFiles(file, present, profile, env, sys);
+    }
+
+    /**
+     * A property read before Camel starts (where the application keeps its files), with Camel's precedence:
+     * environment variable, system property, then the files of {@link #locations()} in order.
+     */
+    public String property(String name, String defaultValue) {
+        String fromEnv = env.get(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+        String value = first(fromEnv, sys.getProperty(name));
+        if (value != null) {
+            return value;
+        }
+        if (profile != null) {
+            value = first(loadIfPresent(profileFile(configFile, profile)).getProperty(name));
+        }
+        if (value == null && configFilePresent) {
+            value = first(load(configFile).getProperty(name));
+        }
+        if (value == null && profile != null) {
+            value = first(classpath(profileName(profile)).getProperty(name));
+        }
+        if (value == null) {
+            value = first(classpath("application.properties").getProperty(name));
+        }
+        return value != null ? value : defaultValue;
+    }
+
+    private static Properties loadIfPresent(Path file) {
+        return Files.exists(file) ? load(file) : new Properties();
     }
 
     /** Camel property locations, the first one that has a key wins. */

@@ -65,13 +65,17 @@ public class ElasticsearchNode implements EmbeddedService {
         Path logs = baseDir.resolve("logs");
         Files.createDirectories(data);
         Files.createDirectories(logs);
+        // its launcher's and server's temp files stay here, not in the machine's shared /tmp; emptied at each start
+        Path tmp = baseDir.resolve("tmp");
+        Directories.delete(tmp);
+        Files.createDirectories(tmp);
         copyConfigIfAbsent(home.resolve("config"), conf);
 
         List<String> command = new ArrayList<>();
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             ensureUser();
-            allowAccess(home, conf, data, logs);
+            allowAccess(home, conf, data, logs, tmp);
             command.addAll(List.of("runuser", "-u", runAsUser, "--"));
         }
         // Elasticsearch must not outlive this JVM, even one killed with SIGKILL: the wrapper holds the
@@ -98,7 +102,10 @@ public class ElasticsearchNode implements EmbeddedService {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("console.log").toFile()));
         pb.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("ES_PATH_CONF", conf.toString());
-        pb.environment().put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
+        // no hsperfdata file in /tmp either: these JVMs are watched through Elasticsearch's own APIs
+        pb.environment().put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-UsePerfData");
+        pb.environment().put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -XX:-UsePerfData");
+        pb.environment().put("ES_TMPDIR", tmp.toString());
         process = pb.start();
         awaitGreen(logs.resolve("console.log"));
     }
@@ -237,5 +244,10 @@ public class ElasticsearchNode implements EmbeddedService {
             }
         }
         process = null;
+        try {
+            Directories.delete(baseDir.resolve("tmp"));
+        } catch (IOException e) {
+            LOG.warn("Could not remove Elasticsearch's temp directory {}: {}", baseDir.resolve("tmp"), e.getMessage());
+        }
     }
 }

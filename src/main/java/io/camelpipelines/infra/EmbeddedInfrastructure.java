@@ -78,6 +78,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
             plan.add(new PostgresServer(host,
                     s.getInt("postgres.embedded.port", 5433),
                     dataDir.resolve("postgres"),
+                    dataDir.resolve("postgres-binaries"),
                     s.get("postgres.embedded.database", "pipelines"),
                     s.get("postgres.embedded.user", "pipelines"),
                     s.get("postgres.embedded.password", "pipelines")));

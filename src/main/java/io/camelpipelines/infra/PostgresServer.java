@@ -21,16 +21,23 @@ public class PostgresServer implements EmbeddedService {
     private final String host;
     private final int requestedPort;
     private final Path dataDir;
+    private final Path binariesDir;
     private final String database;
     private final String user;
     private final String password;
     private int port;
     private EmbeddedPostgres postgres;
 
-    public PostgresServer(String host, int port, Path dataDir, String database, String user, String password) {
+    /**
+     * @param binariesDir where the PostgreSQL binaries are unpacked: the application's own directory, never the
+     *                    shared temp directory, where an earlier unpacking would hide a broken one on a new machine
+     */
+    public PostgresServer(String host, int port, Path dataDir, Path binariesDir, String database, String user,
+                          String password) {
         this.host = host;
         this.requestedPort = port;
         this.dataDir = dataDir;
+        this.binariesDir = binariesDir;
         this.database = database;
         this.user = user;
         this.password = password;
@@ -46,7 +53,9 @@ public class PostgresServer implements EmbeddedService {
         stopOrphan();
         port = Ports.claim(host, requestedPort, "postgres.embedded.port");
         Files.createDirectories(dataDir.getParent());
+        Files.createDirectories(binariesDir);
         postgres = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(binariesDir.toFile())
                 .setPort(port)
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)

@@ -1,0 +1,202 @@
+package io.camelpipelines.process;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.infra.Directories;
+import io.camelpipelines.infra.Ports;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shipped artifact, {@code target/camel-pipelines.jar}, run the way the README runs it: {@code java -jar} in a
+ * working directory holding a copy of the repository's routes/ and application.properties, as a child process
+ * that can be stopped with SIGTERM or killed with SIGKILL and started again on the same data directory.
+ */
+public final class ApplicationProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path workDir;
+    private final Path jar;
+    private final Map<String, String> properties;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+    private int starts;
+
+    private ApplicationProcess(Path workDir, Map<String, String> extra) {
+        this.workDir = workDir;
+        this.jar = Path.of("target", "camel-pipelines.jar").toAbsolutePath();
+        this.httpPort = Ports.free("127.0.0.1");
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.server.port", String.valueOf(httpPort));
+        p.put("camel.management.port", String.valueOf(httpPort));
+        p.put("kafka.embedded.port", "0");
+        p.put("postgres.embedded.port", "0");
+        p.put("mongodb.embedded.port", "0");
+        p.put("elasticsearch.embedded.port", "0");
+        // the distribution the build unpacked, as a user running the jar from elsewhere would name it
+        p.put("elasticsearch.embedded.home", Path.of("target", "elasticsearch").toAbsolutePath().toString());
+        p.putAll(extra);
+        this.properties = p;
+    }
+
+    /** A fresh working directory under target/ with copies of routes/ and application.properties. */
+    public static ApplicationProcess prepare(String name, Map<String, String> properties) throws IOException {
+        Path dir = Path.of("target", name).toAbsolutePath();
+        Directories.delete(dir);
+        Files.createDirectories(dir);
+        Directories.copy(Path.of("routes"), dir.resolve("routes"));
+        Files.copy(Path.of("application.properties"), dir.resolve("application.properties"));
+        if (!Files.isRegularFile(Path.of("target", "camel-pipelines.jar"))) {
+            throw new IllegalStateException("target/camel-pipelines.jar is missing: this test runs after 'package'");
+        }
+        return new ApplicationProcess(dir, properties);
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path dataDir() {
+        return workDir.resolve("data");
+    }
+
+    public Path log() {
+        return workDir.resolve("application-" + starts + ".log");
+    }
+
+    /** Starts the jar; the JVM's own temp directory is {@code outsideTemp}, which the application must leave alone. */
+    public void start(Path outsideTemp) throws IOException {
+        starts++;
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g"));
+        if (outsideTemp != null) {
+            command.add("-Djava.io.tmpdir=" + outsideTemp);
+        }
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log().toFile());
+        process = pb.start();
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Waits for /observe/health 200, failing early, with the log's tail, if the process exits. */
+    public void awaitHealthy(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("The application exited with " + process.exitValue() + " before it was"
+                        + " healthy:\n" + tail(40));
+            }
+            try {
+                return get("/observe/health").statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Route id to state, read from the Camel MBeans through Jolokia. */
+    public Map<String, String> routeStates() throws IOException, InterruptedException {
+        JsonNode value = getJson("/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=routes,name=*"
+                + "/RouteId,State").path("value");
+        Map<String, String> states = new java.util.TreeMap<>();
+        value.forEach(route -> states.put(route.path("RouteId").asText(), route.path("State").asText()));
+        return states;
+    }
+
+    /** Every port of the HTTP server and of the embedded services, from /api/services. */
+    public Set<Integer> ports() throws IOException, InterruptedException {
+        Set<Integer> ports = new TreeSet<>();
+        ports.add(httpPort);
+        for (JsonNode row : getJson("/api/services")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)").matcher(row.path("address").asText());
+            if (m.find()) {
+                ports.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        return ports;
+    }
+
+    /** SIGTERM, then the exit code (fails if it takes longer than the timeout). */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("The application did not stop within " + timeout + " of SIGTERM:\n" + tail(40));
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs; what it leaves behind is the next start's to deal with. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Processes still alive whose command line names this working directory (PostgreSQL, Elasticsearch, ...). */
+    public List<String> leftoverProcesses() {
+        String dir = workDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .collect(Collectors.toList());
+    }
+
+    public String tail(int lines) {
+        try (Stream<String> all = Files.lines(log())) {
+            List<String> l = all.collect(Collectors.toList());
+            return String.join("\n", l.subList(Math.max(0, l.size() - lines), l.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.camelpipelines.process;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The artifact users run: {@code java -jar target/camel-pipelines.jar} as a child process, from a fresh working
+ * directory (a copy of routes/ and application.properties, an empty data directory) and a JVM temp directory it
+ * must not touch. Everything it needs comes from the jar: a missing class or a clash between dependencies that
+ * the test classpath hides shows up here.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ShippedJarIT {
+
+    private static ApplicationProcess app;
+    private static Path outsideTemp;
+    private static long startMillis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = ApplicationProcess.prepare("shipped-jar-it", Map.of());
+        outsideTemp = Files.createDirectories(app.workDir().resolve("jvm-tmp"));
+        long t0 = System.nanoTime();
+        app.start(outsideTemp);
+        app.awaitHealthy(Duration.ofMinutes(3));
+        startMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("shipped jar: healthy %d ms after java -jar on an empty data directory%n", startMillis);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void startsEveryServiceAndEveryRouteOfTheRoutesDirectory() throws Exception {
+        assertThat(app.getJson("/api/services")).extracting(row -> row.path("service").asText())
+                .containsExactlyInAnyOrder("kafka", "postgres", "mongodb", "elasticsearch");
+        Set<String> expected = routeIdsIn(app.workDir().resolve("routes"));
+        assertThat(expected).as("route files found").hasSizeGreaterThan(10);
+        // supervised routes (the WebSocket client) may need a retry before their source is up
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<String, String> states = app.routeStates();
+            assertThat(states.keySet()).containsAll(expected);
+            assertThat(states).allSatisfy((id, state) -> assertThat(state).as(id).isEqualTo("Started"));
+        });
+        // the PostgreSQL binaries were unpacked for this data directory, not taken from a cache elsewhere
+        try (Stream<Path> unpacked = Files.list(app.dataDir().resolve("postgres-binaries"))) {
+            assertThat(unpacked.filter(p -> Files.isExecutable(p.resolve("bin/postgres"))).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void sigtermStopsEverythingWithExitCodeZeroAndLeavesNothingBehind() throws Exception {
+        Set<Integer> ports = app.ports();
+        assertThat(ports).hasSize(5);
+        assertThat(app.leftoverProcesses()).as("PostgreSQL and Elasticsearch run from the data directory").isNotEmpty();
+
+        int exit = app.stop(Duration.ofSeconds(120));
+
+        assertThat(exit).as(app.tail(30)).isZero();
+        assertThat(app.leftoverProcesses()).as("processes left running").isEmpty();
+        assertThat(ports.stream().filter(ShippedJarIT::listening).collect(Collectors.toList()))
+                .as("ports still listening").isEmpty();
+        assertThat(listFiles(outsideTemp)).as("files left in the JVM's temp directory").isEmpty();
+        assertThat(app.dataDir().resolve("tmp")).as("the application's own temp directory is removed").doesNotExist();
+        assertThat(app.dataDir().resolve("elasticsearch/tmp")).doesNotExist();
+        assertThat(app.tail(200)).doesNotContain("ERROR");
+    }
+
+    /** The ids the route files declare: a route or templated route per file, id = file name; templates are not routes. */
+    static Set<String> routeIdsIn(Path routes) throws IOException {
+        Set<String> ids = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(routes)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".camel.yaml")).collect(Collectors.toList())) {
+                String text = Files.readString(f);
+                if (text.contains("- route:") || text.contains("- templatedRoute:")) {
+                    ids.add(f.getFileName().toString().replace(".camel.yaml", ""));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static List<String> listFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toList());
+        }
+    }
+}
