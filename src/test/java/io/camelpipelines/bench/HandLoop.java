@@ -126,16 +126,23 @@ final class HandLoop {
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     events.add(JSON.readValue(r.value(), ClickEvent.class));
                 }
-                writer.write(events);
+                int inserted = writer.write(events);
                 c.commit();
-                consumer.commitSync();
-                written.addAndGet(events.size());
+                try {
+                    consumer.commitSync();
+                } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                         | org.apache.kafka.common.errors.RebalanceInProgressException rebalanced) {
+                    // the partitions moved: their new owner gets these records again and ON CONFLICT skips them
+                }
+                // rows really inserted, so a redelivery after a rebalance is not counted twice
+                written.addAndGet(inserted);
             }
         }
     }
 
     private interface Writer {
-        void write(List<ClickEvent> events) throws Exception;
+        /** Writes the events; returns how many rows were inserted (duplicates are skipped). */
+        int write(List<ClickEvent> events) throws Exception;
     }
 
     private Writer writer(Connection c) throws Exception {
@@ -152,7 +159,12 @@ final class HandLoop {
                         ps.setObject(10, e.timestamp().atOffset(ZoneOffset.UTC));
                         ps.addBatch();
                     }
-                    ps.executeBatch();
+                    int inserted = 0;
+                    for (int n : ps.executeBatch()) {
+                        // a rewritten batch (reWriteBatchedInserts) reports no count per row
+                        inserted += n == Statement.SUCCESS_NO_INFO ? 1 : Math.max(n, 0);
+                    }
+                    return inserted;
                 };
             }
             case UNNEST: {
@@ -172,7 +184,7 @@ final class HandLoop {
                     for (int col = 0; col < 10; col++) {
                         ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
                     }
-                    ps.executeUpdate();
+                    return ps.executeUpdate();
                 };
             }
             case COPY: {
@@ -198,7 +210,7 @@ final class HandLoop {
                         csv.append('\n');
                     }
                     copy.copyIn("COPY staging (" + COLUMNS + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
-                    merge.executeUpdate();
+                    return merge.executeUpdate();
                 };
             }
             default:
