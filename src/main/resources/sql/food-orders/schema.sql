@@ -9,11 +9,3 @@ CREATE TABLE IF NOT EXISTS {{food-orders.source.table}} (
     created_at      TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
 );
 CREATE INDEX IF NOT EXISTS {{food-orders.source.table}}_capture ON {{food-orders.source.table}} (created_at, order_id);
-
--- Where each capture stands: the last (created_at, order_id) that Kafka acknowledged.
-CREATE TABLE IF NOT EXISTS cdc_watermarks (
-    name          TEXT PRIMARY KEY,
-    created_at    TIMESTAMP NOT NULL,
-    order_id      BIGINT NOT NULL,
-    updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
-);

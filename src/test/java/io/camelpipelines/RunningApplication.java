@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class RunningApplication {
 
+    private static final String APP_PREFIX = "app.";
     private static RunningApplication instance;
 
     private final Path workDir;
@@ -62,9 +63,13 @@ public final class RunningApplication {
                 // smaller than the groups of rows sharing a created_at, so ties straddle polls
                 Map.entry("food-orders.poll.batch-size", "7"),
                 Map.entry("food-orders.poll.delay", "0s"),
+                Map.entry("food-orders.capture.commit-interval", "250"),
                 Map.entry("food-orders.lake.roll-interval", "500"));
         overrides.forEach(main::addOverrideProperty);
         extraOverrides.forEach(main::addOverrideProperty);
+        // a second test run with another configuration (-Dapp.food-orders.capture.mode=poll)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(APP_PREFIX))
+                .forEach(k -> main.addOverrideProperty(k.substring(APP_PREFIX.length()), System.getProperty(k)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {

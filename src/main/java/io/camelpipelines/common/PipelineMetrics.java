@@ -44,6 +44,20 @@ public class PipelineMetrics {
                 .register(registry()));
     }
 
+    /** A pipeline's own gauge, e.g. pipeline_capture_lag_bytes{pipeline="food-orders"}; read at each scrape. */
+    public void gauge(String name, String description, String pipeline, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, () -> {
+            Number v = value.get();
+            return v == null ? Double.NaN : v.doubleValue();
+        }).description(description).tag("pipeline", pipeline).register(registry());
+    }
+
+    /** A pipeline's own counter, e.g. pipeline_capture_restarts_total{pipeline="food-orders"}. */
+    public Counter counter(String name, String description, String pipeline) {
+        return counters.computeIfAbsent(pipeline + '#' + name, k -> Counter.builder(name).description(description)
+                .tag("pipeline", pipeline).register(registry()));
+    }
+
     public double value(String pipeline, Kind kind) {
         Counter c = counters.get(pipeline + '/' + kind);
         return c == null ? 0 : c.count();
@@ -53,6 +67,9 @@ public class PipelineMetrics {
     public Map<String, Map<String, Long>> snapshot() {
         Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
         counters.forEach((key, counter) -> {
+            if (key.contains("#")) {
+                return;
+            }
             int slash = key.lastIndexOf('/');
             out.computeIfAbsent(key.substring(0, slash), k -> new java.util.LinkedHashMap<>(Map.of("in", 0L, "out", 0L, "dlq", 0L)))
                     .put(key.substring(slash + 1).toLowerCase(), (long) counter.count());

@@ -21,6 +21,7 @@ import io.camelpipelines.common.RecordParser;
 public class FoodOrderParser implements RecordParser<FoodOrder> {
 
     static final Set<String> STATUSES = Set.of("PLACED", "PREPARING", "DELIVERED", "CANCELLED");
+    static final Set<String> OPS = Set.of(FoodOrder.INSERT, FoodOrder.UPDATE, FoodOrder.DELETE);
     // amounts are money: parsed as decimals, never through a double
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -62,8 +63,15 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
         if (status == null || !STATUSES.contains(status)) {
             throw new InvalidRecordException("order_status '" + status + "' is not one of " + STATUSES);
         }
+        String op = text(n, "op");
+        if (op == null) {
+            // a source that publishes rows without a change type (the legacy point-of-sale feed) publishes inserts
+            op = FoodOrder.INSERT;
+        } else if (!OPS.contains(op)) {
+            throw new InvalidRecordException("op '" + op + "' is not one of " + OPS);
+        }
         return new FoodOrder(id.asLong(), text(n, "customer_name"), text(n, "restaurant_name"), text(n, "item"),
-                amount.setScale(2, java.math.RoundingMode.HALF_UP), status, createdAt(text(n, "created_at")));
+                amount.setScale(2, java.math.RoundingMode.HALF_UP), status, createdAt(text(n, "created_at")), op);
     }
 
     private static String text(JsonNode n, String field) {

@@ -2,6 +2,7 @@ package io.camelpipelines.foodorders;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -15,6 +16,7 @@ import io.camelpipelines.infra.StartupFailure;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -24,23 +26,66 @@ import org.apache.camel.spi.Registry;
 @Configuration
 public class FoodOrdersConfiguration implements CamelConfiguration {
 
+    private static Long slotLag(DataSource dataSource, String slot) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint FROM pg_replication_slots"
+                        + " WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context.getPropertiesComponent());
         SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = shared.dataSource();
         PipelineMetrics metrics = shared.metrics();
-        if (s.getBoolean("food-orders.enabled", true)) {
+        boolean enabled = s.getBoolean("food-orders.enabled", true);
+        String mode = s.get("food-orders.capture.mode", "log");
+        if (!mode.equals("log") && !mode.equals("poll")) {
+            throw new StartupFailure("food-orders.capture.mode must be 'log' or 'poll', not '" + mode + "'");
+        }
+        boolean capture = enabled && s.getBoolean("food-orders.capture.enabled", true);
+        PropertiesComponent pc = context.getPropertiesComponent();
+        pc.addOverrideProperty("food-orders.capture.log.auto-startup", String.valueOf(capture && mode.equals("log")));
+        pc.addOverrideProperty("food-orders.capture.poll.auto-startup", String.valueOf(capture && mode.equals("poll")));
+        SourceDatabase source = SourceDatabase.of(s.get("postgres.url", "jdbc:postgresql://127.0.0.1:5433/pipelines"));
+        pc.addOverrideProperty("food-orders.capture.database.hostname", source.host());
+        pc.addOverrideProperty("food-orders.capture.database.port", String.valueOf(source.port()));
+        pc.addOverrideProperty("food-orders.capture.database.dbname", source.database());
+        if (enabled) {
             DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/schema.sql"), "food-orders",
                     s.get("postgres.url", ""));
+            if (capture && mode.equals("log")) {
+                DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/publication.sql"),
+                        "food-orders capture", s.get("postgres.url", ""));
+            }
         }
 
-        registry.bind("foodOrderCapture", new FoodOrderCapture(dataSource,
+        String topic = s.get("food-orders.topic", "food_orders_raw");
+        CapturePublisher publisher = new CapturePublisher("food-orders", s.get("kafka.brokers", "127.0.0.1:9092"), topic,
+                s.get("food-orders.capture.position-topic", topic + ".capture-position"),
+                s.get("food-orders.capture.transactional-id", "camel-pipelines-food-orders-capture"), Map.of());
+        context.addService(publisher, true, true);
+        registry.bind("foodOrdersCapturePublisher", publisher);
+        registry.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,
+                "food-orders-capture-log", metrics));
+        if (capture && mode.equals("log")) {
+            String slot = s.get("food-orders.capture.slot", "food_orders_capture");
+            metrics.gauge("pipeline.capture.lag.bytes", "WAL the capture's replication slot holds on the source database:"
+                    + " what it has not yet confirmed as published", "food-orders", () -> slotLag(dataSource, slot));
+        }
+        registry.bind("foodOrdersPollCapture", new PollCapture(dataSource, publisher,
                 SqlFiles.load(context, "sql/food-orders/capture-orders.sql"),
-                "food-orders." + s.get("food-orders.source.table", "orders"),
+                SqlFiles.load(context, "sql/food-orders/open-transactions-start.sql"),
                 s.getInt("food-orders.poll.batch-size", 10_000),
-                s.getDuration("food-orders.poll.delay", Duration.ofSeconds(1))));
+                s.getDuration("food-orders.poll.delay", Duration.ZERO)));
         registry.bind("foodOrderGenerator", new FoodOrderGenerator(dataSource,
                 SqlFiles.load(context, "sql/food-orders/insert-orders.sql"),
                 Double.parseDouble(s.get("food-orders.simulator.rate", "20")),

@@ -108,6 +108,7 @@ public class ParquetLake {
         r.put("amount", ByteBuffer.wrap(o.amount().setScale(2).unscaledValue().toByteArray()));
         r.put("order_status", o.orderStatus());
         r.put("created_at", ChronoUnit.MICROS.between(java.time.Instant.EPOCH, o.createdAt()));
+        r.put("op", o.op());
         r.put("kafka_partition", partition);
         r.put("kafka_offset", offset);
         return r;

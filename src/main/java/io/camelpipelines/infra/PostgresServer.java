@@ -66,6 +66,10 @@ public class PostgresServer implements EmbeddedService {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
+                // change data capture reads the log through a logical replication slot (pgoutput)
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "10")
+                .setServerConfig("max_wal_senders", "10")
                 .start();
         createUserAndDatabase();
     }
@@ -102,6 +106,12 @@ public class PostgresServer implements EmbeddedService {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE ROLE " + quoteIdent(user) + " LOGIN PASSWORD " + quoteLiteral(password));
                 }
+            }
+            // the application's role reads the log (REPLICATION) and sees every session's open transaction
+            // (pg_read_all_stats: the polling capture's bound); also on data directories made before this
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE " + quoteIdent(user) + " REPLICATION");
+                s.execute("GRANT pg_read_all_stats TO " + quoteIdent(user));
             }
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
                 try (Statement s = c.createStatement()) {

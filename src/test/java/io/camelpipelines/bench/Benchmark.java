@@ -59,7 +59,7 @@ public final class Benchmark {
     private static final int PARTITIONS = 4;
 
     /** The routes whose throughput is measured: stopped at start, each started by its scenario. */
-    private static final List<String> MEASURED_ROUTES = List.of("clickstream-to-postgres", "food-orders-capture",
+    private static final List<String> MEASURED_ROUTES = List.of("clickstream-to-postgres", "food-orders-capture-log",
             "food-orders-to-lake", "crypto-to-postgres");
     /** A scenario that makes no progress for this long has failed: it says so instead of waiting for ever. */
     private static final Duration STALL = Duration.ofSeconds(60);
@@ -140,7 +140,6 @@ public final class Benchmark {
         }
         if (only.isEmpty() || only.equals("food-orders")) {
             foodOrdersCapture();
-            foodOrdersLake();
         }
         if (only.isEmpty() || only.equals("crypto-prices")) {
             cryptoTicksAndCandles(Integer.getInteger("bench.ticks", 1_000_000));
@@ -307,39 +306,62 @@ public final class Benchmark {
     }
 
     /** Rows/s from table orders to topic food_orders_raw: the capture starts with the whole table behind it. */
+    /**
+     * The change-data-capture figures, both modes, on the same table: the log capture from table to topic, the lake
+     * from topic to Parquet, the log capture end to end (rows inserted while capture and lake run), then the polling
+     * capture of the whole table (it starts from the beginning) end to end.
+     */
     private void foodOrdersCapture() throws Exception {
+        io.camelpipelines.foodorders.CapturePublisher published = app.bean("foodOrdersCapturePublisher",
+                io.camelpipelines.foodorders.CapturePublisher.class);
+        insertOrders(records);
+        long before = published.published();
+        startMeasuredRoute("food-orders-capture-log", "food-orders");
+        long start = System.nanoTime();
+        awaitProgress("food-orders log capture", () -> published.published() - before, records);
+        record("food-orders capture, log (Debezium, pgoutput): table orders -> topic food_orders_raw", records, start,
+                null, null);
+
+        double outBefore = startMeasuredRoute("food-orders-to-lake", "food-orders");
+        start = System.nanoTime();
+        awaitProgress("food-orders lake", () -> app.metric("food-orders", Kind.OUT) - outBefore, records);
+        record("food-orders lake: topic food_orders_raw -> Parquet (date=…/part-….parquet, snappy)", records, start, null, null);
+
+        // end to end with the log capture: the rows are inserted while capture and lake run
+        double lakeBefore = app.metric("food-orders", Kind.OUT);
+        resetPeakHeap();
+        start = System.nanoTime();
+        insertOrders(records);
+        awaitProgress("food-orders log capture end to end", () -> app.metric("food-orders", Kind.OUT) - lakeBefore, records);
+        record("food-orders end to end, log: INSERT -> Debezium -> Kafka -> Parquet (inserts included)", records, start,
+                null, null);
+
+        // the polling capture starts from the beginning of the table: all of it, end to end
+        app.context().getRouteController().stopRoute("food-orders-capture-log");
+        long total = queryLong("SELECT count(*) FROM orders");
+        long pollBefore = published.published();
+        double lakeBeforePoll = app.metric("food-orders", Kind.OUT);
+        resetPeakHeap();
+        start = System.nanoTime();
+        app.context().getRouteController().startRoute("food-orders-capture-poll");
+        awaitProgress("food-orders poll capture", () -> published.published() - pollBefore, total);
+        record("food-orders capture, poll (" + app.property("food-orders.poll.batch-size") + " rows per query): table "
+                + "orders -> topic food_orders_raw", total, start, null, null);
+        awaitProgress("food-orders poll capture end to end", () -> app.metric("food-orders", Kind.OUT) - lakeBeforePoll,
+                total);
+        record("food-orders end to end, poll: table orders -> Kafka -> Parquet", total, start, null, null);
+        app.context().getRouteController().stopRoute("food-orders-capture-poll");
+    }
+
+    private void insertOrders(int n) throws Exception {
         FoodOrderGenerator generator = app.bean("foodOrderGenerator", FoodOrderGenerator.class);
-        for (int done = 0; done < records; done += 10_000) {
-            List<FoodOrder> chunk = generator.orders(Math.min(10_000, records - done)).stream()
+        for (int done = 0; done < n; done += 10_000) {
+            List<FoodOrder> chunk = generator.orders(Math.min(10_000, n - done)).stream()
                     .map(o -> new FoodOrder(null, o.customerName(), o.restaurantName(), o.item(), o.amount().abs(),
                             o.orderStatus(), null))
                     .toList();
             generator.insert(chunk);
         }
-        // rows younger than the capture's delay wait for the next poll: start once they are old enough
-        TimeUnit.MILLISECONDS.sleep(1_500);
-        long firstId = queryLong("SELECT max(order_id) FROM orders") - records + 1;
-        startMeasuredRoute("food-orders-capture", "food-orders");
-        long start = System.nanoTime();
-        // the watermark is the newest order captured (and acknowledged by Kafka)
-        awaitProgress("food-orders capture", () -> {
-            try {
-                return queryLong("SELECT coalesce(max(order_id), 0) FROM cdc_watermarks WHERE name = 'food-orders.orders'")
-                        - firstId + 1;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, records);
-        record("food-orders capture: table orders -> topic food_orders_raw (" + app.property("food-orders.poll.batch-size")
-                + " rows per poll)", records, start, null, null);
-    }
-
-    /** Records/s from topic food_orders_raw into date-partitioned Parquet files. */
-    private void foodOrdersLake() throws Exception {
-        double outBefore = startMeasuredRoute("food-orders-to-lake", "food-orders");
-        long start = System.nanoTime();
-        awaitProgress("food-orders lake", () -> app.metric("food-orders", Kind.OUT) - outBefore, records);
-        record("food-orders lake: topic food_orders_raw -> Parquet (date=…/part-….parquet, snappy)", records, start, null, null);
     }
 
     /** Ticks from topic binance-prices into stock.real_time_prices, then the candles of all of them. */

@@ -22,7 +22,7 @@ final class LakeFiles {
 
     /** One row of the lake with the date directory it was found in. */
     record Row(String date, String file, long orderId, String restaurant, BigDecimal amount, String status,
-               long createdAtMicros, int partition, long offset) {
+               long createdAtMicros, String op, int partition, long offset) {
     }
 
     private LakeFiles() {
@@ -51,7 +51,7 @@ final class LakeFiles {
                     rows.add(new Row(date, f.getFileName().toString(), (Long) r.get("order_id"),
                             String.valueOf(r.get("restaurant_name")),
                             new BigDecimal(new BigInteger(bytes((ByteBuffer) r.get("amount"))), 2),
-                            String.valueOf(r.get("order_status")), (Long) r.get("created_at"),
+                            String.valueOf(r.get("order_status")), (Long) r.get("created_at"), String.valueOf(r.get("op")),
                             (Integer) r.get("kafka_partition"), (Long) r.get("kafka_offset")));
                 }
             } catch (NoSuchFileException replacedMeanwhile) {

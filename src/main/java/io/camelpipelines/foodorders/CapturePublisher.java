@@ -1,0 +1,305 @@
+package io.camelpipelines.foodorders;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes captured changes and the capture's position in one Kafka transaction, the way Kafka Connect's
+ * exactly-once sources do (KIP-618): the records go to the topic, the position to a compacted position topic,
+ * and a reader with {@code isolation.level=read_committed} sees both or neither. A crash between "published"
+ * and "position stored" is therefore impossible: after a restart the capture resumes exactly after the last
+ * committed record, neither losing nor repeating one.
+ * <p>
+ * Records are buffered until {@link #commit}: if Kafka refuses the commit (broker down, timeout) the transaction
+ * is aborted and the same records are sent again in a new one, with backoff, until it succeeds. Only a fenced
+ * producer (another instance took the capture over) is fatal.
+ */
+public class CapturePublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CapturePublisher.class);
+    private static final Map<String, CapturePublisher> BY_NAME = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final String brokers;
+    private final String topic;
+    private final String positionTopic;
+    private final String transactionalId;
+    private final Map<String, Object> clientProperties;
+    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private final AtomicLong published = new AtomicLong();
+    private KafkaProducer<byte[], byte[]> producer;
+    private boolean inTransaction;
+    private volatile boolean closed;
+
+    public CapturePublisher(String name, String brokers, String topic, String positionTopic, String transactionalId,
+                            Map<String, Object> clientProperties) {
+        this.name = name;
+        this.brokers = brokers;
+        this.topic = topic;
+        this.positionTopic = positionTopic;
+        this.transactionalId = transactionalId;
+        this.clientProperties = clientProperties;
+        BY_NAME.put(name, this);
+    }
+
+    /** The publisher of that name, for components Kafka Connect instantiates by class name (the offset store). */
+    static CapturePublisher named(String name) {
+        CapturePublisher p = BY_NAME.get(name);
+        if (p == null) {
+            throw new IllegalStateException("No capture publisher named '" + name + "'");
+        }
+        return p;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Records published in committed transactions since start. */
+    public long published() {
+        return published.get();
+    }
+
+    /** Adds a record to the open transaction (opened on demand); it becomes visible at the next commit. */
+    public synchronized void add(String key, byte[] value) {
+        ensureProducer();
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key == null ? null : key.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), value);
+        pending.add(r);
+        try {
+            begin();
+            producer.send(r);
+        } catch (ProducerFencedException e) {
+            throw fenced(e);
+        } catch (KafkaException e) {
+            // the commit finds the transaction failed, aborts it and sends everything pending again
+            LOG.debug("{}: send failed, the commit will retry: {}", name, e.getMessage());
+        }
+    }
+
+    public synchronized int pendingCount() {
+        return pending.size();
+    }
+
+    /**
+     * Writes the positions (key to value, in the position topic) into the open transaction with the records added
+     * since the last commit, and commits. Retries with backoff until Kafka accepts, resending the records.
+     */
+    public synchronized void commit(Map<String, byte[]> positions) {
+        ensureProducer();
+        long backoff = 200;
+        while (true) {
+            try {
+                begin();
+                for (Map.Entry<String, byte[]> p : positions.entrySet()) {
+                    producer.send(new ProducerRecord<>(positionTopic, p.getKey().getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8), p.getValue()));
+                }
+                producer.commitTransaction();
+                inTransaction = false;
+                published.addAndGet(pending.size());
+                pending.clear();
+                return;
+            } catch (ProducerFencedException | AuthorizationException e) {
+                throw fenced(e);
+            } catch (KafkaException e) {
+                LOG.warn("{}: Kafka refused the capture transaction ({}); retrying {} records in {} ms", name,
+                        e.getMessage(), pending.size(), backoff);
+                abortQuietly();
+                if (closed) {
+                    throw new IllegalStateException(name + ": closed with " + pending.size() + " records unpublished;"
+                            + " they are captured again at the next start", e);
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
+                try {
+                    begin();
+                    for (ProducerRecord<byte[], byte[]> r : pending) {
+                        producer.send(r);
+                    }
+                } catch (ProducerFencedException fenced) {
+                    throw fenced(fenced);
+                } catch (KafkaException again) {
+                    // the next round aborts and tries again
+                }
+            }
+        }
+    }
+
+    /** The committed positions, read from the position topic to its end: the last value of each key. */
+    public Map<String, byte[]> positions() {
+        ensureTopic();
+        Map<String, Object> c = new HashMap<>(clientProperties);
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-position-" + UUID.randomUUID());
+        Map<String, byte[]> positions = new LinkedHashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(positionTopic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(positionTopic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() == null) {
+                        positions.remove(r.key());
+                    } else {
+                        positions.put(r.key(), r.value());
+                    }
+                }
+            }
+        }
+        return positions;
+    }
+
+    private void begin() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            if (inTransaction) {
+                producer.abortTransaction();
+            }
+        } catch (KafkaException e) {
+            // a producer in an unrecoverable state: start a new one, which aborts what the old one left open
+            LOG.info("{}: replacing the capture producer after {}", name, e.getMessage());
+            producer.close(Duration.ZERO);
+            producer = null;
+            ensureProducer();
+        }
+        inTransaction = false;
+    }
+
+    private RuntimeException fenced(KafkaException e) {
+        closeProducer();
+        return new IllegalStateException(name + ": another instance now runs this capture (transactional id "
+                + transactionalId + "): " + e.getMessage(), e);
+    }
+
+    private void ensureProducer() {
+        if (producer != null) {
+            return;
+        }
+        ensureTopic();
+        Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        long backoff = 500;
+        while (true) {
+            try {
+                // fences any earlier producer with this id and aborts the transaction it left open
+                producer.initTransactions();
+                return;
+            } catch (KafkaException e) {
+                if (closed) {
+                    throw e;
+                }
+                LOG.warn("{}: cannot initialise the capture's Kafka transactions yet ({}); retrying in {} ms", name,
+                        e.getMessage(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
+            }
+        }
+    }
+
+    private boolean topicChecked;
+
+    private synchronized void ensureTopic() {
+        if (topicChecked) {
+            return;
+        }
+        Properties a = new Properties();
+        a.putAll(clientProperties);
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (Admin admin = Admin.create(a)) {
+            NewTopic t = new NewTopic(positionTopic, 1, (short) -1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Cannot create the capture position topic " + positionTopic + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the capture position topic " + positionTopic + ": "
+                    + e.getMessage(), e);
+        }
+        topicChecked = true;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Drops what is not committed (it is captured again at the next start) and closes the producer. */
+    public synchronized void reset() {
+        abortQuietly();
+        pending.clear();
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+            inTransaction = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (this) {
+            pending.clear();
+            closeProducer();
+        }
+    }
+}

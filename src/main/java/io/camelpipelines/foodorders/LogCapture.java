@@ -1,0 +1,207 @@
+package io.camelpipelines.foodorders;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.debezium.DebeziumConstants;
+import org.apache.kafka.connect.data.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Change data capture from PostgreSQL's write-ahead log: the {@code food-orders-capture-log} route hands every
+ * change Debezium reads (pgoutput, commit order) to {@link #publish}; the change is added to the open capture
+ * transaction, and {@link CaptureOffsetStore} commits that transaction together with Debezium's offsets and the
+ * position of the last change added. Debezium may resume from offsets older than that position (it flushes them
+ * on its own schedule): changes at or before the committed position are recognised and skipped, so a restart
+ * neither loses nor repeats one.
+ * <p>
+ * The position of a change is its {@code sequence}, [LSN of the last commit before its transaction, its own LSN]:
+ * transactions arrive in commit order and a transaction's changes in LSN order, so the pair only grows.
+ */
+public class LogCapture {
+
+    static final String LAST_SEQUENCE = "log.last-sequence";
+    private static final Logger LOG = LoggerFactory.getLogger(LogCapture.class);
+    private static final Map<String, LogCapture> BY_NAME = new ConcurrentHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final String name;
+    private final CapturePublisher publisher;
+    private final org.apache.camel.CamelContext context;
+    private final String routeId;
+    private final io.micrometer.core.instrument.Counter restarts;
+    private volatile boolean running;
+    private int failures;
+    private long[] committed = {-1, -1};
+    private long[] lastAdded;
+    private long skipped;
+
+    public LogCapture(String name, CapturePublisher publisher, org.apache.camel.CamelContext context, String routeId,
+                      io.camelpipelines.common.PipelineMetrics metrics) {
+        this.name = name;
+        this.publisher = publisher;
+        this.context = context;
+        this.routeId = routeId;
+        this.restarts = metrics.counter("pipeline.capture.restarts", "Restarts of a change-data-capture engine after it"
+                + " stopped on a failure", name);
+        BY_NAME.put(name, this);
+    }
+
+    static LogCapture named(String name) {
+        LogCapture c = BY_NAME.get(name);
+        if (c == null) {
+            throw new IllegalStateException("No log capture named '" + name + "'");
+        }
+        return c;
+    }
+
+    /** Called as Debezium starts: the committed positions, and the last committed change to skip up to. */
+    synchronized Map<String, byte[]> start() {
+        publisher.reset();
+        Map<String, byte[]> positions = publisher.positions();
+        byte[] last = positions.get(LAST_SEQUENCE);
+        committed = last == null ? new long[] {-1, -1} : parse(new String(last, StandardCharsets.UTF_8));
+        lastAdded = null;
+        skipped = 0;
+        running = true;
+        LOG.info("{}: resuming after the change at {} ({} stored offset entries)", name,
+                last == null ? "the start of the slot" : new String(last, StandardCharsets.UTF_8), positions.size() - (last == null ? 0 : 1));
+        return positions;
+    }
+
+    /** The route's step: one change event from Debezium. */
+    public void publish(Exchange exchange) throws JsonProcessingException {
+        String op = exchange.getMessage().getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
+        if (op == null) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> source = exchange.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class);
+        boolean snapshot = source != null && source.get("snapshot") != null
+                && !"false".equals(String.valueOf(source.get("snapshot")));
+        long[] sequence = source == null ? null : parse(String.valueOf(source.get("sequence")));
+        Struct row = DELETE_OP.equals(op)
+                ? exchange.getMessage().getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class)
+                : exchange.getMessage().getBody(Struct.class);
+        if (row == null) {
+            LOG.warn("{}: a {} change without its row (is the table's REPLICA IDENTITY FULL?): {}", name, op,
+                    exchange.getMessage().getHeader(DebeziumConstants.HEADER_KEY));
+            return;
+        }
+        FoodOrder order = toOrder(row, "r".equals(op) ? FoodOrder.INSERT : op);
+        synchronized (this) {
+            // a snapshot's rows all share one LSN: they are not ordered by it, and a snapshot is redone whole
+            if (!snapshot && sequence != null) {
+                if (compare(sequence, committed) <= 0) {
+                    skipped++;
+                    return;
+                }
+                lastAdded = sequence;
+            }
+            publisher.add(order.kafkaKey(), JSON.writeValueAsBytes(order));
+            failures = 0;
+        }
+    }
+
+    private static final String DELETE_OP = FoodOrder.DELETE;
+
+    /** Debezium's offset flush: commits the open transaction with its offsets and the last change's position. */
+    synchronized void commit(Map<String, byte[]> offsets) {
+        Map<String, byte[]> positions = new HashMap<>(offsets);
+        if (lastAdded != null) {
+            positions.put(LAST_SEQUENCE, format(lastAdded).getBytes(StandardCharsets.UTF_8));
+        }
+        publisher.commit(positions);
+        if (lastAdded != null) {
+            committed = lastAdded;
+        }
+        if (skipped > 0) {
+            LOG.info("{}: skipped {} changes already published before the restart", name, skipped);
+            skipped = 0;
+        }
+    }
+
+    /**
+     * Debezium stopped: what is not committed is dropped (its offsets were not stored either). When the route was not
+     * being stopped, the engine stopped on a failure (database or Kafka unreachable, slot in use...): Debezium does
+     * not restart itself, so the route is restarted, with backoff, and the restart counted.
+     */
+    synchronized void stop() {
+        publisher.reset();
+        running = false;
+        org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
+        if (status != null && status.isStarted() && !context.isStopping()) {
+            long delay = Math.min(30_000L, 1000L << Math.min(failures++, 5));
+            restarts.increment();
+            LOG.warn("{}: the capture engine stopped on a failure (see the error above); restarting route {} in {} ms",
+                    name, routeId, delay);
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(delay);
+                    if (!context.isStopping() && context.getRouteController().getRouteStatus(routeId).isStarted()) {
+                        context.getRouteController().restartRoute(routeId);
+                    }
+                } catch (Exception e) {
+                    LOG.error("{}: could not restart route {}: {}", name, routeId, e.getMessage());
+                }
+            }, name + "-capture-restart");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Whether the capture engine is reading the log (started and not stopped since). */
+    public boolean running() {
+        return running;
+    }
+
+    static FoodOrder toOrder(Struct row, String op) {
+        Number id = (Number) row.get("order_id");
+        Object created = row.get("created_at");
+        Instant createdAt = created == null ? null
+                // TIMESTAMP (no time zone) arrives as the wall time in microseconds since the epoch: the table keeps UTC
+                : Instant.EPOCH.plus(((Number) created).longValue(), ChronoUnit.MICROS);
+        return new FoodOrder(id == null ? null : id.longValue(), (String) row.get("customer_name"),
+                (String) row.get("restaurant_name"), (String) row.get("item"), (BigDecimal) row.get("amount"),
+                (String) row.get("order_status"), createdAt, op);
+    }
+
+    /** ["lsn of the last commit", "lsn"]; a missing part counts as -1. */
+    static long[] parse(String sequence) {
+        if (sequence == null || sequence.isBlank() || "null".equals(sequence)) {
+            return null;
+        }
+        try {
+            JsonNode a = JSON.readTree(sequence);
+            return new long[] {part(a.get(0)), part(a.get(1))};
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("Unreadable change sequence " + sequence, e);
+        }
+    }
+
+    private static long part(JsonNode n) {
+        return n == null || n.isNull() ? -1 : Long.parseLong(n.asText());
+    }
+
+    static String format(long[] s) {
+        return "[\"" + s[0] + "\",\"" + s[1] + "\"]";
+    }
+
+    static int compare(long[] a, long[] b) {
+        int c = Long.compare(a[0], b[0]);
+        return c != 0 ? c : Long.compare(a[1], b[1]);
+    }
+}
