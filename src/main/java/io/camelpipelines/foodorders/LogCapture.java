@@ -152,7 +152,8 @@ public class LogCapture {
                 try {
                     Thread.sleep(delay);
                     if (!context.isStopping() && context.getRouteController().getRouteStatus(routeId).isStarted()) {
-                        context.getRouteController().restartRoute(routeId);
+                        context.getRouteController().stopRoute(routeId);
+                        context.getRouteController().startRoute(routeId);
                     }
                 } catch (Exception e) {
                     LOG.error("{}: could not restart route {}: {}", name, routeId, e.getMessage());
