@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduled aggregation: which 1-minute windows received rows since the last run (late rows
  * included), their per-page numbers recomputed from every row of the window, as index operations
- * with id {@code <page_url>|<window_start>} so a re-run overwrites instead of duplicating. The
- * watermark advances only after Elasticsearch accepted the whole bulk.
+ * with an id derived from {@code (page_url, window_start)} so a re-run overwrites instead of duplicating.
+ * The watermark advances only after Elasticsearch answered for every document: a failure of Elasticsearch
+ * (429, 5xx, no answer) retries the whole run; a document Elasticsearch refuses for itself (mapping, size)
+ * goes alone to the pipeline's dead-letter topic with the reason, and the others are kept.
  */
 public class ClickWindows {
 
     static final String WATERMARK = "clickstream.aggregate";
     private static final String RUN_STARTED = "clickWindowsRunStarted";
+    private static final String DOCUMENTS = "clickWindowsDocuments";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(ClickWindows.class);
 
     private final DataSource dataSource;
@@ -41,10 +45,15 @@ public class ClickWindows {
     private final String aggregateSql;
     private final String index;
     private final Duration overlap;
+    private final io.camelpipelines.common.DeadLetterPublisher deadLetters;
+    /** The topic whose dead-letter topic (    private final String deadLetterTopic;lt;topic    private final String deadLetterTopic;gt;.dlq) receives refused documents. */
+    private final String deadLetterTopic;
     private volatile boolean indexReady;
 
     public ClickWindows(DataSource dataSource, ElasticsearchClient elasticsearch, String aggregateSql, String index,
-                        Duration overlap) {
+                        Duration overlap, io.camelpipelines.common.DeadLetterPublisher deadLetters, String deadLetterTopic) {
+        this.deadLetters = deadLetters;
+        this.deadLetterTopic = deadLetterTopic;
         this.dataSource = dataSource;
         this.elasticsearch = elasticsearch;
         this.aggregateSql = aggregateSql;
@@ -70,6 +79,8 @@ public class ClickWindows {
     public List<IndexOperation.Builder<Object>> collect(Exchange exchange) throws Exception {
         ensureIndex();
         List<IndexOperation.Builder<Object>> ops = new ArrayList<>();
+        Map<String, Map<String, Object>> documents = new java.util.HashMap<>();
+        exchange.setProperty(DOCUMENTS, documents);
         try (Connection c = dataSource.getConnection()) {
             Instant runStarted = now(c);
             Instant watermark = watermark(c);
@@ -88,8 +99,9 @@ public class ClickWindows {
                         doc.put("unique_users", rs.getLong("unique_users"));
                         doc.put("unique_sessions", rs.getLong("unique_sessions"));
                         doc.put("indexed_at", indexedAt.toString());
-                        ops.add(new IndexOperation.Builder<>().index(index).id(documentId(rs.getString("page_url"), start))
-                                .document(doc));
+                        String id = documentId(rs.getString("page_url"), start);
+                        documents.put(id, doc);
+                        ops.add(new IndexOperation.Builder<>().index(index).id(id).document(doc));
                     }
                 }
             }
@@ -98,20 +110,47 @@ public class ClickWindows {
         return ops;
     }
 
+    /**
+     * SHA-256 of {@code page_url|window_start}, in hex: page URLs may be 2,048 characters, Elasticsearch ids at most
+     * 512 bytes, and an id made of user data must never be what makes a document fail.
+     */
     public static String documentId(String pageUrl, Instant windowStart) {
-        return pageUrl + "|" + windowStart;
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((pageUrl + "|" + windowStart).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** After the bulk: fails on any rejected document (the watermark stays), else moves the watermark. */
-    public void markDone(Exchange exchange) throws SQLException {
+    public void markDone(Exchange exchange) throws Exception {
         Object body = exchange.getMessage().getBody();
         List<BulkResponseItem> items = body instanceof BulkResponse r ? r.items()
                 : body instanceof List<?> l ? l.stream().filter(BulkResponseItem.class::isInstance)
                         .map(BulkResponseItem.class::cast).toList() : List.of();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> documents = exchange.getProperty(DOCUMENTS, Map.class);
+        List<io.camelpipelines.common.DeadLetter> refused = new ArrayList<>();
         for (BulkResponseItem item : items) {
-            if (item.error() != null) {
-                throw new IllegalStateException("Elasticsearch rejected document " + item.id() + ": " + item.error().reason());
+            if (item.error() == null) {
+                continue;
             }
+            String reason = item.error().type() + ": " + item.error().reason();
+            if (item.status() == 429 || item.status() >= 500) {
+                // Elasticsearch itself is overloaded or failing: the whole run is retried, the watermark stays
+                throw new IllegalStateException("Elasticsearch could not index document " + item.id() + " (" + item.status()
+                        + " " + reason + "); the run is retried");
+            }
+            Map<String, Object> doc = documents == null ? null : documents.get(item.id());
+            refused.add(new io.camelpipelines.common.DeadLetter(deadLetterTopic, item.id().getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), doc == null ? new byte[0] : JSON.writeValueAsBytes(doc),
+                    "refused by Elasticsearch (" + item.status() + ") " + reason, exchange.getFromRouteId(),
+                    index + "/" + item.id()));
+        }
+        if (!refused.isEmpty()) {
+            deadLetters.publish("clickstream", refused);
         }
         Instant runStarted = exchange.getProperty(RUN_STARTED, Instant.class);
         try (Connection c = dataSource.getConnection();

@@ -52,7 +52,8 @@ public class ClickstreamConfiguration implements CamelConfiguration {
                 shared.elasticsearch(),
                 SqlFiles.load(context, "sql/clickstream/aggregate-windows.sql"),
                 s.get("clickstream.aggregate.index", "click_events"),
-                s.getDuration("clickstream.aggregate.overlap", Duration.ofMinutes(2)));
+                s.getDuration("clickstream.aggregate.overlap", Duration.ofMinutes(2)),
+                shared.deadLetters(), s.get("clickstream.topic", "clickstream"));
         registry.bind("clickWindows", windows);
         if (!enabled) {
             return;

@@ -157,9 +157,13 @@ public class CapturePublisher implements AutoCloseable {
         }
     }
 
-    /** The committed positions, read from the position topic to its end: the last value of each key. */
-    public Map<String, byte[]> positions() {
-        ensureTopic();
+    /**
+     * The committed positions, read from the position topic to its end: the last value of each key. The producer is
+     * initialised first: that fences a previous instance (a killed one, say) and aborts the transaction it left open,
+     * which would otherwise hold back what a read_committed reader can see.
+     */
+    public synchronized Map<String, byte[]> positions() {
+        ensureProducer();
         Map<String, Object> c = new HashMap<>(clientProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -227,21 +231,31 @@ public class CapturePublisher implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        // client telemetry's sender fails noisily when a producer closes during initTransactions (stop, interrupt)
+        p.putIfAbsent(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         long backoff = 500;
-        while (true) {
-            try {
-                // fences any earlier producer with this id and aborts the transaction it left open
-                producer.initTransactions();
-                return;
-            } catch (KafkaException e) {
-                if (closed) {
-                    throw e;
+        try {
+            while (true) {
+                try {
+                    // fences any earlier producer with this id and aborts the transaction it left open
+                    created.initTransactions();
+                    producer = created;
+                    return;
+                } catch (KafkaException e) {
+                    if (closed || e instanceof org.apache.kafka.common.errors.InterruptException
+                            || Thread.currentThread().isInterrupted()) {
+                        throw e;
+                    }
+                    LOG.warn("{}: cannot initialise the capture's Kafka transactions yet ({}); retrying in {} ms", name,
+                            e.getMessage(), backoff);
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
                 }
-                LOG.warn("{}: cannot initialise the capture's Kafka transactions yet ({}); retrying in {} ms", name,
-                        e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 10_000);
+            }
+        } finally {
+            if (producer != created) {
+                created.close(Duration.ofSeconds(1));
             }
         }
     }
@@ -276,7 +290,7 @@ public class CapturePublisher implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new org.apache.kafka.common.errors.InterruptException(e);
         }
     }
 

@@ -79,8 +79,20 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** ISO-8601 with an offset, or without one meaning UTC (how the source table stores it). */
+    // what a lake reader can hold: Parquet timestamps in microseconds, dates as ISO years 1 to 9999
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    /** ISO-8601 with an offset, or without one meaning UTC (how the source table stores it); years 1 to 9999. */
     static Instant createdAt(String v) throws InvalidRecordException {
+        Instant t = parseCreatedAt(v);
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new InvalidRecordException("created_at '" + v + "' is out of range (years 1 to 9999)");
+        }
+        return t;
+    }
+
+    private static Instant parseCreatedAt(String v) throws InvalidRecordException {
         if (v == null || v.isBlank()) {
             throw new InvalidRecordException("null created_at");
         }

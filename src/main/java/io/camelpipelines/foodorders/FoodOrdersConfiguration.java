@@ -75,7 +75,7 @@ public class FoodOrdersConfiguration implements CamelConfiguration {
         context.addService(publisher, true, true);
         registry.bind("foodOrdersCapturePublisher", publisher);
         registry.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,
-                "food-orders-capture-log", metrics));
+                "food-orders-capture-log", metrics, dataSource, s.get("food-orders.capture.slot", "food_orders_capture")));
         if (capture && mode.equals("log")) {
             String slot = s.get("food-orders.capture.slot", "food_orders_capture");
             metrics.gauge("pipeline.capture.lag.bytes", "WAL the capture's replication slot holds on the source database:"

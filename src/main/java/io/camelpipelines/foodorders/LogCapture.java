@@ -42,6 +42,8 @@ public class LogCapture {
     private final CapturePublisher publisher;
     private final org.apache.camel.CamelContext context;
     private final String routeId;
+    private final javax.sql.DataSource dataSource;
+    private final String slot;
     private final io.micrometer.core.instrument.Counter restarts;
     private volatile boolean running;
     private int failures;
@@ -50,8 +52,10 @@ public class LogCapture {
     private long skipped;
 
     public LogCapture(String name, CapturePublisher publisher, org.apache.camel.CamelContext context, String routeId,
-                      io.camelpipelines.common.PipelineMetrics metrics) {
+                      io.camelpipelines.common.PipelineMetrics metrics, javax.sql.DataSource dataSource, String slot) {
         this.name = name;
+        this.dataSource = dataSource;
+        this.slot = slot;
         this.publisher = publisher;
         this.context = context;
         this.routeId = routeId;
@@ -72,6 +76,9 @@ public class LogCapture {
     synchronized Map<String, byte[]> start() {
         publisher.reset();
         Map<String, byte[]> positions = publisher.positions();
+        if (positions.isEmpty()) {
+            forgetUnusedSlot();
+        }
         byte[] last = positions.get(LAST_SEQUENCE);
         committed = last == null ? new long[] {-1, -1} : parse(new String(last, StandardCharsets.UTF_8));
         lastAdded = null;
@@ -80,6 +87,29 @@ public class LogCapture {
         LOG.info("{}: resuming after the change at {} ({} stored offset entries)", name,
                 last == null ? "the start of the slot" : new String(last, StandardCharsets.UTF_8), positions.size() - (last == null ? 0 : 1));
         return positions;
+    }
+
+    /**
+     * No capture was ever committed, yet the slot may exist (a first run killed before its first commit). Debezium
+     * would then read the table while streaming from the slot's older position, and the changes in between would be
+     * published twice. Nothing was published from that slot, so it is dropped: Debezium creates it again, with a
+     * snapshot that matches its start exactly.
+     */
+    private void forgetUnusedSlot() {
+        if (dataSource == null) {
+            return;
+        }
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            ps.setString(1, slot);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    LOG.info("{}: dropped replication slot {}: nothing was ever published from it", name, slot);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("{}: could not drop the unused replication slot {}: {}", name, slot, e.getMessage());
+        }
     }
 
     /** The route's step: one change event from Debezium. */
@@ -111,12 +141,34 @@ public class LogCapture {
                 }
                 lastAdded = sequence;
             }
-            publisher.add(order.kafkaKey(), JSON.writeValueAsBytes(order));
+            try {
+                publisher.add(order.kafkaKey(), JSON.writeValueAsBytes(order));
+            } catch (RuntimeException e) {
+                if (stopping(e)) {
+                    // Debezium is stopping and interrupted us: nothing of this is committed, nor are its offsets,
+                    // so the change is read again at the next start
+                    LOG.debug("{}: stopping; change {} is read again at the next start", name, sequence == null ? "(snapshot)" : format(sequence));
+                    return;
+                }
+                throw e;
+            }
             failures = 0;
         }
     }
 
     private static final String DELETE_OP = FoodOrder.DELETE;
+
+    private static boolean stopping(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Debezium's offset flush: commits the open transaction with its offsets and the last change's position. */
     synchronized void commit(Map<String, byte[]> offsets) {

@@ -60,7 +60,8 @@ public class PostgresServer implements EmbeddedService {
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
+                // after a crash PostgreSQL replays its WAL before it accepts connections: give it the time that takes
+                .setPGStartupWait(Duration.ofMinutes(10))
                 .setServerConfig("listen_addresses", host)
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
@@ -75,8 +76,11 @@ public class PostgresServer implements EmbeddedService {
     }
 
     /**
-     * A PostgreSQL still running on this data directory was left by a run that was killed (its JVM had
-     * no chance to stop it): stop it, so this start does not fail on its port or its lock.
+     * A PostgreSQL still running on this data directory was left by a run that was killed (its JVM had no chance to
+     * stop it): stop it, so this start does not fail on its port or its lock. A fast shutdown (SIGINT) ends the
+     * sessions clients still hold (an outside writer of the capture's source table, say), where the smart one
+     * (SIGTERM) would wait for them for ever; if that is not enough, an immediate one (SIGQUIT), then SIGKILL of the
+     * server and every backend it left, so no survivor keeps the old shared memory.
      */
     private void stopOrphan() throws Exception {
         Path pidFile = dataDir.resolve("postmaster.pid");
@@ -91,11 +95,44 @@ public class PostgresServer implements EmbeddedService {
         }
         var orphan = ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(c -> c.contains(dataDir.toString()))
                 .orElse(false));
-        if (orphan.isPresent()) {
-            LoggerFactory.getLogger(PostgresServer.class).warn(
-                    "Stopping PostgreSQL (pid {}) left running on {} by a previous run", pid, dataDir);
-            orphan.get().destroy();
-            orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (orphan.isEmpty()) {
+            // a stale postmaster.pid: PostgreSQL itself checks and replaces it
+            return;
+        }
+        var log = LoggerFactory.getLogger(PostgresServer.class);
+        ProcessHandle server = orphan.get();
+        java.util.List<ProcessHandle> backends = server.descendants().toList();
+        log.warn("Stopping PostgreSQL (pid {}, {} backends) left running on {} by a previous run: fast shutdown",
+                pid, backends.size(), dataDir);
+        signal(pid, "INT");
+        if (!exited(server, Duration.ofSeconds(30))) {
+            log.warn("PostgreSQL (pid {}) did not stop within 30 s of a fast shutdown: immediate shutdown", pid);
+            signal(pid, "QUIT");
+            if (!exited(server, Duration.ofSeconds(10))) {
+                server.destroyForcibly();
+                exited(server, Duration.ofSeconds(10));
+            }
+        }
+        for (ProcessHandle backend : backends) {
+            if (backend.isAlive()) {
+                log.warn("Killing PostgreSQL backend {} that outlived its server", backend.pid());
+                backend.destroyForcibly();
+                exited(backend, Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private static void signal(long pid, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static boolean exited(ProcessHandle p, Duration within) {
+        try {
+            p.onExit().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception timeout) {
+            return !p.isAlive();
         }
     }
 

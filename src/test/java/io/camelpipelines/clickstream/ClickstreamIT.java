@@ -166,6 +166,26 @@ class ClickstreamIT {
                 .untilAsserted(() -> assertThat(indexedWindows(pages)).isEqualTo(corrected));
     }
 
+    /**
+     * A page URL of 1,500 characters (the parser allows 2,048) once made the document id longer than the 512 bytes
+     * Elasticsearch accepts: the whole bulk was refused and no window of any page was indexed again.
+     */
+    @Test
+    void aPageUrlLongerThanAnElasticsearchIdIsIndexedWithTheOthers() throws Exception {
+        String pages = "/long-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+        Instant window = Instant.now().minus(7, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+        List<ClickEvent> events = new ArrayList<>(events(200, pages, window));
+        ClickEvent e = events.get(0);
+        String longPage = pages + "x".repeat(1_500);
+        events.add(new ClickEvent("long-" + UUID.randomUUID(), e.userId(), e.sessionId(), e.eventType(), longPage,
+                e.elementId(), e.referrer(), e.userAgent(), e.ip(), window.plusSeconds(5)));
+        post(events);
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(events).size() == events.size());
+        Map<String, List<Long>> expected = expectedWindows(rows(events));
+        assertThat(expected).containsKey(ClickWindows.documentId(longPage, window));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(indexedWindows(pages)).isEqualTo(expected));
+    }
+
     @Test
     void badRecordsOnKafkaGoToTheDeadLetterTopicWithTheirReasonAndTheRouteGoesOn() throws Exception {
         String good = "good-" + UUID.randomUUID();

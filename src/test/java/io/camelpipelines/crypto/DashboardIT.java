@@ -59,9 +59,13 @@ class DashboardIT {
                 "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
         cmd.addAll(List.of(args));
         cmd.add(app.url("/dashboard/"));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        return out;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            return out;
+        } finally {
+            io.camelpipelines.infra.Directories.delete(profile);
+        }
     }
 }

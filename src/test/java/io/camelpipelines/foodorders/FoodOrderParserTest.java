@@ -46,6 +46,18 @@ class FoodOrderParserTest {
         assertReason("{\"order_id\":1,\"amount\":123456789,\"order_status\":\"PLACED\",\"created_at\":\"2025-01-15T12:24:00Z\"}",
                 "exceeds NUMERIC(10,2)");
         assertReason("{oops", "malformed JSON");
+        // it used to overflow the lake writer on every retry and stop the pipeline
+        assertReason("{\"order_id\":1,\"amount\":1,\"order_status\":\"PLACED\",\"created_at\":\"+300000-01-01T00:00:00Z\"}",
+                "created_at '+300000-01-01T00:00:00Z' is out of range");
+        assertReason("{\"order_id\":1,\"amount\":1,\"op\":\"x\"," + ok + "}", "op 'x' is not one of");
+    }
+
+    @Test
+    void theChangeTypeIsKeptAndARecordWithoutOneIsAnInsert() throws Exception {
+        String row = "\"order_id\":7,\"amount\":1,\"order_status\":\"DELIVERED\",\"created_at\":\"2025-01-15T12:24:00Z\"";
+        assertThat(parse("{" + row + ",\"op\":\"u\"}").op()).isEqualTo("u");
+        assertThat(parse("{" + row + ",\"op\":\"d\"}").op()).isEqualTo("d");
+        assertThat(parse("{" + row + "}").op()).isEqualTo("c");
     }
 
     private void assertReason(String json, String reason) {

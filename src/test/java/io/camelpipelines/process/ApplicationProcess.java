@@ -55,6 +55,9 @@ public final class ApplicationProcess implements AutoCloseable {
         p.put("elasticsearch.embedded.port", "0");
         // the distribution the build unpacked, as a user running the jar from elsewhere would name it
         p.put("elasticsearch.embedded.home", Path.of("target", "elasticsearch").toAbsolutePath().toString());
+        // a test run with another configuration (-Dapp.food-orders.capture.mode=poll) applies to the jar too
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("app."))
+                .forEach(k -> p.put(k.substring("app.".length()), System.getProperty(k)));
         p.putAll(extra);
         this.properties = p;
     }

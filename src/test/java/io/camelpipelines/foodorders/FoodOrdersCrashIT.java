@@ -1,0 +1,148 @@
+package io.camelpipelines.foodorders;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import io.camelpipelines.infra.Ports;
+import io.camelpipelines.process.ApplicationProcess;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shipped jar killed with SIGKILL three times while an outside application keeps writing orders into its
+ * PostgreSQL (and stays connected across the kills, as the source database of a capture would), then restarted
+ * on the same data directory each time. Every order whose INSERT committed must be in the lake exactly once.
+ */
+class FoodOrdersCrashIT {
+
+    private static final int KILLS = Integer.getInteger("crash.kills", 3);
+
+    @Test
+    void killedThreeTimesWithAWriterConnectedEveryCommittedOrderIsInTheLakeOnce() throws Exception {
+        int pgPort = Ports.free("127.0.0.1");
+        ApplicationProcess app = ApplicationProcess.prepare("food-orders-crash-it", Map.of(
+                "postgres.embedded.port", String.valueOf(pgPort),
+                // only the pipeline under test: the others' sources would only compete for the two cores
+                "clickstream.enabled", "false",
+                "crypto-prices.enabled", "false",
+                "food-orders.simulator.enabled", "false",
+                "food-orders.lake.roll-interval", "500",
+                "food-orders.capture.commit-interval", "250"));
+        String tag = "CRASH-" + UUID.randomUUID();
+        Writer writer = new Writer("jdbc:postgresql://127.0.0.1:" + pgPort + "/pipelines", tag);
+        try {
+            app.start(null);
+            app.awaitHealthy(Duration.ofMinutes(3));
+            Thread t = new Thread(writer, "outside-writer");
+            t.start();
+            for (int kill = 1; kill <= KILLS; kill++) {
+                int before = writer.committed.size();
+                await().atMost(Duration.ofMinutes(2)).until(() -> writer.committed.size() >= before + 300);
+                app.kill();
+                System.out.printf("food-orders crash test: kill -9 #%d after %d committed orders%n", kill,
+                        writer.committed.size());
+                app.start(null);
+                long t0 = System.nanoTime();
+                app.awaitHealthy(Duration.ofMinutes(5));
+                System.out.printf("food-orders crash test: healthy again %d ms after restart #%d%n",
+                        (System.nanoTime() - t0) / 1_000_000, kill);
+            }
+            int before = writer.committed.size();
+            await().atMost(Duration.ofMinutes(2)).until(() -> writer.committed.size() >= before + 300);
+            writer.stop.set(true);
+            t.join(60_000);
+            Map<Long, BigDecimal> committed = new HashMap<>(writer.committed);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    lakeIds(app, tag).keySet().containsAll(committed.keySet()));
+            Map<Long, Long> inLake = lakeIds(app, tag);
+            long doubled = inLake.values().stream().filter(n -> n > 1).count();
+            long lost = committed.keySet().stream().filter(id -> !inLake.containsKey(id)).count();
+            Set<Long> unknown = inLake.keySet().stream().filter(id -> !committed.containsKey(id)).collect(Collectors.toSet());
+            System.out.printf("food-orders crash test: %d kills, %d orders committed by the writer (%d failed and were"
+                    + " retried), %d in the lake, %d lost, %d doubled%n", KILLS, committed.size(), writer.failures.get(),
+                    inLake.size(), lost, doubled);
+            assertThat(lost).as("orders lost").isZero();
+            assertThat(doubled).as("orders doubled").isZero();
+            // a commit whose acknowledgement the kill swallowed may be in the table and the lake: it must be in the table
+            for (Long id : unknown) {
+                assertThat(existsInTable(pgPort, id)).as("order " + id + " is in the lake but not in the table").isTrue();
+            }
+            assertThat(app.stop(Duration.ofSeconds(120))).isZero();
+        } finally {
+            writer.stop.set(true);
+            app.close();
+        }
+    }
+
+    private static Map<Long, Long> lakeIds(ApplicationProcess app, String tag) throws Exception {
+        List<LakeFiles.Row> rows = LakeFiles.read(app.dataDir().resolve("lake/food/orders"));
+        return rows.stream().filter(r -> r.restaurant().equals(tag))
+                .collect(Collectors.groupingBy(LakeFiles.Row::orderId, Collectors.counting()));
+    }
+
+    private static boolean existsInTable(int port, long id) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/pipelines", "pipelines",
+                "pipelines"); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM orders WHERE order_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** An outside application inserting orders one transaction each, on one connection it keeps while it can. */
+    private static final class Writer implements Runnable {
+        final Map<Long, BigDecimal> committed = new ConcurrentHashMap<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        private final String url;
+        private final String tag;
+
+        Writer(String url, String tag) {
+            this.url = url;
+            this.tag = tag;
+        }
+
+        @Override
+        public void run() {
+            int i = 0;
+            while (!stop.get()) {
+                try (Connection c = DriverManager.getConnection(url, "pipelines", "pipelines");
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO orders (customer_name, restaurant_name, "
+                             + "item, amount, order_status) VALUES (?, ?, 'Paneer Tikka', ?, 'PLACED') RETURNING order_id")) {
+                    while (!stop.get()) {
+                        BigDecimal amount = new BigDecimal(100 + (i % 500) + ".75");
+                        ps.setString(1, "Writer " + i);
+                        ps.setString(2, tag);
+                        ps.setBigDecimal(3, amount);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            committed.put(rs.getLong(1), amount);
+                        }
+                        i++;
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    }
+                } catch (SQLException e) {
+                    // the database restarted under us: reconnect and go on, as an application would
+                    failures.incrementAndGet();
+                    java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
+                }
+            }
+        }
+    }
+}
