@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A service that goes away turns its check DOWN (HTTP 503) and back UP when it returns, without a restart. */
+/**
+ * A service that goes away turns its check DOWN (HTTP 503) and back UP when it returns, without a restart of the
+ * application; an embedded child process that dies is brought back by the application itself.
+ */
 class HealthRecoveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,5 +40,27 @@ class HealthRecoveryIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(ObservabilityIT.check(JSON.readTree(r.body()), "mongodb").path("status").asText()).isEqualTo("UP");
         });
+    }
+
+    @Test
+    void elasticsearchKilledHardIsRestartedByTheApplication() throws Exception {
+        io.camelpipelines.infra.ElasticsearchNode es = (io.camelpipelines.infra.ElasticsearchNode)
+                app.infrastructure().service("elasticsearch");
+        int restartsBefore = es.restarts();
+        ProcessHandle node = es.processHandle().orElseThrow();
+        // the server JVM itself, as an out-of-memory kill or an operator's kill -9 would hit it
+        node.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> r = app.get("/observe/health");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(ObservabilityIT.check(JSON.readTree(r.body()), "elasticsearch").path("status").asText())
+                    .isEqualTo("DOWN");
+        });
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            HttpResponse<String> r = app.get("/observe/health");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        });
+        assertThat(es.restarts()).isEqualTo(restartsBefore + 1);
     }
 }

@@ -68,6 +68,17 @@ class ObservabilityIT {
         assertThat(app.context().getRouteController().getRouteStatus("platform-services").isStarted()).isTrue();
     }
 
+    /** A password given to the JVM with -D must not be readable over HTTP. */
+    @Test
+    void jolokiaDoesNotShowTheJvmsArgumentsOrSystemProperties() throws Exception {
+        for (String attribute : List.of("SystemProperties", "InputArguments")) {
+            HttpResponse<String> r = app.get("/observe/jolokia/read/java.lang:type=Runtime/" + attribute);
+            assertThat(JSON.readTree(r.body()).path("status").asInt()).as(r.body()).isEqualTo(403);
+        }
+        HttpResponse<String> allowed = app.get("/observe/jolokia/read/java.lang:type=Runtime/Uptime");
+        assertThat(JSON.readTree(allowed.body()).path("status").asInt()).as(allowed.body()).isEqualTo(200);
+    }
+
     @Test
     void servicesEndpointNamesWhereEachServiceRuns() throws Exception {
         HttpResponse<String> r = app.get("/api/services");

@@ -36,7 +36,8 @@ public final class DatabaseSchema {
                 }
             }
         } catch (SQLException e) {
-            throw new StartupFailure("Cannot create the " + pipeline + " tables in PostgreSQL at " + url + ": "
+            throw new StartupFailure("Cannot create the " + pipeline + " tables in PostgreSQL at "
+                    + io.camelpipelines.infra.Secrets.mask(url) + ": "
                     + e.getMessage() + " (check postgres.url, postgres.user, postgres.password, or set " + pipeline
                     + ".enabled=false)", e);
         }

@@ -20,7 +20,7 @@ public class ServiceHealthCheck extends AbstractHealthCheck {
      */
     public ServiceHealthCheck(String id, String address, Callable<String> probe) {
         super("services", id);
-        this.address = address;
+        this.address = io.camelpipelines.infra.Secrets.mask(address);
         this.probe = probe;
     }
 
@@ -34,10 +34,11 @@ public class ServiceHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("address", address);
         try {
-            builder.detail("answer", probe.call());
+            builder.detail("answer", io.camelpipelines.infra.Secrets.mask(probe.call()));
             builder.up();
         } catch (Exception e) {
-            builder.message(getId() + " unreachable at " + address + ": " + rootMessage(e));
+            builder.message(getId() + " unreachable at " + address + ": "
+                    + io.camelpipelines.infra.Secrets.mask(rootMessage(e)));
             builder.down();
         }
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public class CapturePublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CapturePublisher.class);
-    private static final Map<String, CapturePublisher> BY_NAME = new ConcurrentHashMap<>();
 
     private final String name;
     private final String brokers;
@@ -70,16 +68,6 @@ public class CapturePublisher implements AutoCloseable {
         this.positionTopic = positionTopic;
         this.transactionalId = transactionalId;
         this.clientProperties = clientProperties;
-        BY_NAME.put(name, this);
-    }
-
-    /** The publisher of that name, for components Kafka Connect instantiates by class name (the offset store). */
-    static CapturePublisher named(String name) {
-        CapturePublisher p = BY_NAME.get(name);
-        if (p == null) {
-            throw new IllegalStateException("No capture publisher named '" + name + "'");
-        }
-        return p;
     }
 
     public String topic() {

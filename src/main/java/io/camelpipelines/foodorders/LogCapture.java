@@ -139,6 +139,9 @@ public class LogCapture {
                     skipped++;
                     return;
                 }
+                if (lastAdded == null) {
+                    LOG.info("{}: streaming changes from the log, first at {}", name, format(sequence));
+                }
                 lastAdded = sequence;
             }
             try {
@@ -194,8 +197,7 @@ public class LogCapture {
     synchronized void stop() {
         publisher.reset();
         running = false;
-        org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
-        if (status != null && status.isStarted() && !context.isStopping()) {
+        if (engineFailed()) {
             long delay = Math.min(30_000L, 1000L << Math.min(failures++, 5));
             restarts.increment();
             LOG.warn("{}: the capture engine stopped on a failure (see the error above); restarting route {} in {} ms",
@@ -214,6 +216,21 @@ public class LogCapture {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /**
+     * Camel stops a route by stopping its consumer first (which closes the engine); the engine stopping while its
+     * consumer is still started means the engine stopped by itself, on a failure.
+     */
+    private boolean engineFailed() {
+        if (context.isStopping() || context.isStopped()) {
+            return false;
+        }
+        org.apache.camel.Route route = context.getRoute(routeId);
+        if (route == null || !(route.getConsumer() instanceof org.apache.camel.StatefulService consumer)) {
+            return false;
+        }
+        return consumer.isStarted() && !consumer.isStopping() && !consumer.isSuspending();
     }
 
     /** Whether the capture engine is reading the log (started and not stopped since). */

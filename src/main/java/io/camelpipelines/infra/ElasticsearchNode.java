@@ -37,7 +37,11 @@ public class ElasticsearchNode implements EmbeddedService {
     private final String runAsUser;
     private final Duration startTimeout;
     private int port;
+    private int transportPort;
+    private Path home;
     private Process process;
+    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
 
     public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
                              Duration startTimeout) {
@@ -57,9 +61,15 @@ public class ElasticsearchNode implements EmbeddedService {
 
     @Override
     public void start() throws Exception {
-        Path home = findHome();
+        closing = false;
+        home = findHome();
         port = Ports.claim(host, requestedPort, "elasticsearch.embedded.port");
-        int transportPort = Ports.free(host);
+        transportPort = Ports.free(host);
+        launch();
+    }
+
+    /** Starts the node on the claimed ports and waits until it is ready; a node that dies later is restarted. */
+    private synchronized void launch() throws Exception {
         Path conf = baseDir.resolve("config");
         Path data = baseDir.resolve("data");
         Path logs = baseDir.resolve("logs");
@@ -78,9 +88,14 @@ public class ElasticsearchNode implements EmbeddedService {
             allowAccess(home, conf, data, logs, tmp);
             command.addAll(List.of("runuser", "-u", runAsUser, "--"));
         }
-        // Elasticsearch must not outlive this JVM, even one killed with SIGKILL: the wrapper holds the
-        // pipe from this process as stdin and stops the node when it closes.
-        command.addAll(List.of("bash", "-c", "\"$@\" </dev/null & node=$!; cat >/dev/null; kill $node 2>/dev/null; wait $node",
+        // Elasticsearch must not outlive this JVM, even one killed with SIGKILL: the wrapper holds the pipe from this
+        // process as stdin and stops the node when it closes (read is a shell builtin: no child left behind). And
+        // the wrapper must not outlive the node: when the node exits on its own, so does the wrapper, with the
+        // node's exit code, which is how this JVM learns that it has to start it again.
+        // (A background job's stdin would be /dev/null: the pipe is handed to the watcher through fd 3.)
+        command.addAll(List.of("bash", "-c", "exec 3<&0; \"$@\" </dev/null & node=$!; "
+                        + "( while IFS= read -r _; do :; done; kill $node 2>/dev/null ) <&3 & watcher=$!; exec 3<&-; "
+                        + "wait $node; status=$?; kill $watcher 2>/dev/null; exit $status",
                 "elasticsearch-watchdog", home.resolve("bin/elasticsearch").toString()));
         command.addAll(List.of(
                 "-Ecluster.name=camel-pipelines",
@@ -108,6 +123,51 @@ public class ElasticsearchNode implements EmbeddedService {
         pb.environment().put("ES_TMPDIR", tmp.toString());
         process = pb.start();
         awaitGreen(logs.resolve("console.log"));
+        Process started = process;
+        started.onExit().thenRun(() -> supervise(started));
+    }
+
+    /**
+     * The node exited while nobody asked it to (killed, out of memory): start it again, with backoff, so a crashed
+     * service costs seconds rather than an operator. Health shows it DOWN meanwhile.
+     */
+    private void supervise(Process exited) {
+        if (closing || exited != process) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            long delay = 1000;
+            while (!closing) {
+                int n = restarts.incrementAndGet();
+                LOG.warn("Elasticsearch (pid {}) exited with code {}; restarting it (restart #{}) in {} ms (log: {})",
+                        exited.pid(), exited.exitValue(), n, delay, baseDir.resolve("logs/console.log"));
+                try {
+                    Thread.sleep(delay);
+                    if (closing) {
+                        return;
+                    }
+                    launch();
+                    LOG.info("Elasticsearch is back on {} (pid {})", url(), process.pid());
+                    return;
+                } catch (Exception e) {
+                    LOG.warn("Elasticsearch did not come back: {}", e.getMessage());
+                    delay = Math.min(delay * 2, 30_000);
+                }
+            }
+        }, "elasticsearch-supervisor");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** How often the node was restarted after exiting on its own. */
+    public int restarts() {
+        return restarts.get();
+    }
+
+    /** The node's process, for tests that take it away. */
+    public java.util.Optional<ProcessHandle> processHandle() {
+        Process p = process;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.toHandle());
     }
 
     private Path findHome() throws IOException {
@@ -193,7 +253,7 @@ public class ElasticsearchNode implements EmbeddedService {
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        close();
+        destroyTree();
         throw new StartupFailure("Elasticsearch was not ready within " + startTimeout.toSeconds() + " s (log: " + consoleLog
                 + "): raise elasticsearch.embedded.start-timeout or set elasticsearch.hosts");
     }
@@ -218,7 +278,8 @@ public class ElasticsearchNode implements EmbeddedService {
 
     @Override
     public String description() {
-        return "child process (pid " + (process == null ? "-" : process.pid()) + "), heap " + heap + ", data in " + baseDir;
+        return "child process (pid " + (process == null ? "-" : process.pid()) + "), heap " + heap + ", data in " + baseDir
+                + (restarts.get() == 0 ? "" : ", restarted " + restarts.get() + " time(s)");
     }
 
     @Override
@@ -226,9 +287,23 @@ public class ElasticsearchNode implements EmbeddedService {
         return Map.of("elasticsearch.hosts", url());
     }
 
-    /** Stops the whole process tree: the launcher script, its CLI JVM and the server JVM. */
+    /** Stops the node for good (no restart) and removes its temp directory. */
     @Override
     public synchronized void close() {
+        closing = true;
+        if (process == null) {
+            return;
+        }
+        destroyTree();
+        try {
+            Directories.delete(baseDir.resolve("tmp"));
+        } catch (IOException e) {
+            LOG.warn("Could not remove Elasticsearch's temp directory {}: {}", baseDir.resolve("tmp"), e.getMessage());
+        }
+    }
+
+    /** Stops the whole process tree: the launcher script, its CLI JVM and the server JVM. */
+    private void destroyTree() {
         if (process == null) {
             return;
         }
@@ -244,10 +319,5 @@ public class ElasticsearchNode implements EmbeddedService {
             }
         }
         process = null;
-        try {
-            Directories.delete(baseDir.resolve("tmp"));
-        } catch (IOException e) {
-            LOG.warn("Could not remove Elasticsearch's temp directory {}: {}", baseDir.resolve("tmp"), e.getMessage());
-        }
     }
 }

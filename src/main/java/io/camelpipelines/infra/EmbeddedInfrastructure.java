@@ -92,7 +92,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
 
     /** True when the service's connection property is unset; otherwise records it as external. */
     private boolean embedded(String name, String property, Settings s) {
-        s.find(property).ifPresent(address -> external.put(name, address));
+        s.find(property).ifPresent(address -> external.put(name, Secrets.mask(address)));
         return !external.containsKey(name);
     }
 

@@ -184,6 +184,15 @@ public final class ApplicationProcess implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** Whether the current run's log has a line containing the text. */
+    public boolean logContains(String text) {
+        try (Stream<String> all = Files.lines(log())) {
+            return all.anyMatch(l -> l.contains(text));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
     public String tail(int lines) {
         try (Stream<String> all = Files.lines(log())) {
             List<String> l = all.collect(Collectors.toList());

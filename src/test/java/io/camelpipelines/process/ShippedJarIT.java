@@ -85,6 +85,10 @@ class ShippedJarIT {
         assertThat(ports).hasSize(5);
         assertThat(app.leftoverProcesses()).as("PostgreSQL and Elasticsearch run from the data directory").isNotEmpty();
 
+        if (captureMode().equals("log")) {
+            // stopped in the middle of its first read of the table, Debezium logs that as an error: stop it after
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.logContains("streaming changes from the log"));
+        }
         int exit = app.stop(Duration.ofSeconds(120));
 
         assertThat(exit).as(app.tail(30)).isZero();
@@ -98,6 +102,10 @@ class ShippedJarIT {
     }
 
     private static String captureMode() throws IOException {
+        String override = System.getProperty("app.food-orders.capture.mode");
+        if (override != null) {
+            return override;
+        }
         java.util.Properties p = new java.util.Properties();
         try (var in = Files.newBufferedReader(app.workDir().resolve("application.properties"))) {
             p.load(in);
