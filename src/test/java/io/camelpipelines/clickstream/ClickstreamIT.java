@@ -235,6 +235,17 @@ class ClickstreamIT {
     }
 
     @Test
+    void aBodyLargerThanTheServersLimitIsRefusedWith413() throws Exception {
+        long limit = Long.parseLong(app.property("camel.server.max-body-size"));
+        String big = "[" + "{\"event_id\":\"x\"},".repeat((int) (limit / 16)) + "{}]";
+        assertThat((long) big.length()).isGreaterThan(limit);
+        double in = app.metric("clickstream", Kind.IN);
+        var r = app.post("/api/clicks", big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(app.metric("clickstream", Kind.IN)).isEqualTo(in);
+    }
+
+    @Test
     void aRequestWithOneBadEventIsRejectedWholeWith400() throws Exception {
         String first = "first-" + UUID.randomUUID();
         var r = app.post("/api/clicks", "[{\"event_id\":\"" + first + "\",\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\"},"
