@@ -97,7 +97,7 @@ class ClickstreamIT {
     }
 
     /** Per document id: clicks, unique users, unique sessions, counted in Java from the stored rows. */
-    private static Map<String, List<Long>> expectedWindows(List<Map<String, Object>> rows) {
+    static Map<String, List<Long>> expectedWindows(List<Map<String, Object>> rows) {
         Map<String, List<Set<Object>>> acc = new HashMap<>();
         Map<String, Long> clicks = new HashMap<>();
         for (Map<String, Object> r : rows) {
