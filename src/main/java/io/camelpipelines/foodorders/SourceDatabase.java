@@ -10,7 +10,7 @@ record SourceDatabase(String host, int port, String database) {
     static SourceDatabase of(String jdbcUrl) {
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new StartupFailure("postgres.url must be a jdbc:postgresql:// URL for change data capture, not '"
-                    + jdbcUrl.replaceAll("password=[^&]*", "password=***") + "'");
+                    + io.camelpipelines.infra.Secrets.mask(jdbcUrl) + "'");
         }
         URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");

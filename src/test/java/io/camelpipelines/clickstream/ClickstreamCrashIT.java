@@ -62,19 +62,7 @@ class ClickstreamCrashIT {
             app.awaitHealthy(Duration.ofMinutes(3));
             Thread t = new Thread(poster, "click-poster");
             t.start();
-            for (int kill = 1; kill <= KILLS; kill++) {
-                int before = poster.accepted.size();
-                await().atMost(Duration.ofMinutes(2)).until(() -> poster.accepted.size() >= before + 2_000);
-                app.kill();
-                System.out.printf("clickstream crash test: kill -9 #%d after %d accepted events%n", kill, poster.accepted.size());
-                app.start(null);
-                long t0 = System.nanoTime();
-                app.awaitHealthy(Duration.ofMinutes(5));
-                System.out.printf("clickstream crash test: healthy again %d ms after restart #%d%n",
-                        (System.nanoTime() - t0) / 1_000_000, kill);
-            }
-            int before = poster.accepted.size();
-            await().atMost(Duration.ofMinutes(2)).until(() -> poster.accepted.size() >= before + 2_000);
+            app.killAndRestart("clickstream crash test", KILLS, () -> poster.accepted.size(), 2_000);
             poster.stop.set(true);
             t.join(60_000);
 
@@ -116,13 +104,7 @@ class ClickstreamCrashIT {
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    row.put("event_id", rs.getString(1));
-                    row.put("page_url", rs.getString(2));
-                    row.put("user_id", rs.getString(3));
-                    row.put("session_id", rs.getString(4));
-                    row.put("event_time", rs.getObject(5, java.time.OffsetDateTime.class).toInstant());
-                    rows.add(row);
+                    rows.add(ClickstreamIT.row(rs));
                 }
             }
             return rows;

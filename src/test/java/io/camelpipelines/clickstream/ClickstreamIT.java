@@ -83,17 +83,22 @@ class ClickstreamIT {
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    row.put("event_id", rs.getString(1));
-                    row.put("page_url", rs.getString(2));
-                    row.put("user_id", rs.getString(3));
-                    row.put("session_id", rs.getString(4));
-                    row.put("event_time", rs.getTimestamp(5).toInstant());
-                    rows.add(row);
+                    rows.add(row(rs));
                 }
             }
             return rows;
         }
+    }
+
+    /** One stored click (event_id, page_url, user_id, session_id, event_time), as the window counts need it. */
+    static Map<String, Object> row(ResultSet rs) throws java.sql.SQLException {
+        Map<String, Object> row = new HashMap<>();
+        row.put("event_id", rs.getString(1));
+        row.put("page_url", rs.getString(2));
+        row.put("user_id", rs.getString(3));
+        row.put("session_id", rs.getString(4));
+        row.put("event_time", rs.getObject(5, java.time.OffsetDateTime.class).toInstant());
+        return row;
     }
 
     /** Per document id: clicks, unique users, unique sessions, counted in Java from the stored rows. */

@@ -50,20 +50,7 @@ class FoodOrdersCrashIT {
             app.awaitHealthy(Duration.ofMinutes(3));
             Thread t = new Thread(writer, "outside-writer");
             t.start();
-            for (int kill = 1; kill <= KILLS; kill++) {
-                int before = writer.committed.size();
-                await().atMost(Duration.ofMinutes(2)).until(() -> writer.committed.size() >= before + 300);
-                app.kill();
-                System.out.printf("food-orders crash test: kill -9 #%d after %d committed orders%n", kill,
-                        writer.committed.size());
-                app.start(null);
-                long t0 = System.nanoTime();
-                app.awaitHealthy(Duration.ofMinutes(5));
-                System.out.printf("food-orders crash test: healthy again %d ms after restart #%d%n",
-                        (System.nanoTime() - t0) / 1_000_000, kill);
-            }
-            int before = writer.committed.size();
-            await().atMost(Duration.ofMinutes(2)).until(() -> writer.committed.size() >= before + 300);
+            app.killAndRestart("food-orders crash test", KILLS, () -> writer.committed.size(), 300);
             writer.stop.set(true);
             t.join(60_000);
             Map<Long, BigDecimal> committed = new HashMap<>(writer.committed);

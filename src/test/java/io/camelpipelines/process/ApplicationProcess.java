@@ -181,6 +181,27 @@ public final class ApplicationProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Kills the application with SIGKILL {@code kills} times, each time after {@code progress} grew by {@code step}
+     * (the load a test drives meanwhile), and starts it again on the same data directory; prints what it did.
+     */
+    public void killAndRestart(String test, int kills, java.util.function.IntSupplier progress, int step)
+            throws Exception {
+        for (int kill = 1; kill <= kills; kill++) {
+            int before = progress.getAsInt();
+            await().atMost(Duration.ofMinutes(2)).until(() -> progress.getAsInt() >= before + step);
+            kill();
+            System.out.printf("%s: kill -9 #%d at %d%n", test, kill, progress.getAsInt());
+            start(null);
+            long t0 = System.nanoTime();
+            awaitHealthy(Duration.ofMinutes(5));
+            System.out.printf("%s: healthy again %d ms after restart #%d%n", test, (System.nanoTime() - t0) / 1_000_000,
+                    kill);
+        }
+        int before = progress.getAsInt();
+        await().atMost(Duration.ofMinutes(2)).until(() -> progress.getAsInt() >= before + step);
+    }
+
     /** Processes still alive whose command line names this working directory (PostgreSQL, Elasticsearch, ...). */
     public List<String> leftoverProcesses() {
         String dir = workDir.toString();
