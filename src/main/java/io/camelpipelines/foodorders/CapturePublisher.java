@@ -70,10 +70,6 @@ public class CapturePublisher implements AutoCloseable {
         this.clientProperties = clientProperties;
     }
 
-    public String topic() {
-        return topic;
-    }
-
     /** Records published in committed transactions since start. */
     public long published() {
         return published.get();
@@ -94,10 +90,6 @@ public class CapturePublisher implements AutoCloseable {
             // the commit finds the transaction failed, aborts it and sends everything pending again
             LOG.debug("{}: send failed, the commit will retry: {}", name, e.getMessage());
         }
-    }
-
-    public synchronized int pendingCount() {
-        return pending.size();
     }
 
     /**

@@ -45,7 +45,6 @@ public class LogCapture {
     private final javax.sql.DataSource dataSource;
     private final String slot;
     private final io.micrometer.core.instrument.Counter restarts;
-    private volatile boolean running;
     private int failures;
     private long[] committed = {-1, -1};
     private long[] lastAdded;
@@ -83,7 +82,6 @@ public class LogCapture {
         committed = last == null ? new long[] {-1, -1} : parse(new String(last, StandardCharsets.UTF_8));
         lastAdded = null;
         skipped = 0;
-        running = true;
         LOG.info("{}: resuming after the change at {} ({} stored offset entries)", name,
                 last == null ? "the start of the slot" : new String(last, StandardCharsets.UTF_8), positions.size() - (last == null ? 0 : 1));
         return positions;
@@ -123,7 +121,7 @@ public class LogCapture {
         boolean snapshot = source != null && source.get("snapshot") != null
                 && !"false".equals(String.valueOf(source.get("snapshot")));
         long[] sequence = source == null ? null : parse(String.valueOf(source.get("sequence")));
-        Struct row = DELETE_OP.equals(op)
+        Struct row = FoodOrder.DELETE.equals(op)
                 ? exchange.getMessage().getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class)
                 : exchange.getMessage().getBody(Struct.class);
         if (row == null) {
@@ -158,8 +156,6 @@ public class LogCapture {
             failures = 0;
         }
     }
-
-    private static final String DELETE_OP = FoodOrder.DELETE;
 
     private static boolean stopping(Throwable e) {
         if (Thread.currentThread().isInterrupted()) {
@@ -196,7 +192,6 @@ public class LogCapture {
      */
     synchronized void stop() {
         publisher.reset();
-        running = false;
         if (engineFailed()) {
             long delay = Math.min(30_000L, 1000L << Math.min(failures++, 5));
             restarts.increment();
@@ -233,10 +228,6 @@ public class LogCapture {
         return consumer.isStarted() && !consumer.isStopping() && !consumer.isSuspending();
     }
 
-    /** Whether the capture engine is reading the log (started and not stopped since). */
-    public boolean running() {
-        return running;
-    }
 
     static FoodOrder toOrder(Struct row, String op) {
         Number id = (Number) row.get("order_id");
