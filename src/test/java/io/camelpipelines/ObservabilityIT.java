@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Health, metrics, Jolokia and the services endpoint, over real HTTP. */
-class ObservabilityIT {
+public class ObservabilityIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RunningApplication app = RunningApplication.get();
@@ -32,7 +32,7 @@ class ObservabilityIT {
         }
     }
 
-    static JsonNode check(JsonNode health, String name) {
+    public static JsonNode check(JsonNode health, String name) {
         for (JsonNode c : health.path("checks")) {
             if (name.equals(c.path("name").asText())) {
                 return c;

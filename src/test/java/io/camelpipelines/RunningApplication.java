@@ -58,6 +58,8 @@ public final class RunningApplication {
                 Map.entry("camel.main.shutdown-timeout", "10"),
                 Map.entry("clickstream.simulator.enabled", "false"),
                 Map.entry("clickstream.aggregate.period", "1000"),
+                // smaller than what one test indexes, so every run goes through several bulk requests
+                Map.entry("clickstream.aggregate.chunk-size", "13"),
                 Map.entry("food-orders.simulator.enabled", "false"),
                 Map.entry("food-orders.poll.interval", "500"),
                 // smaller than the groups of rows sharing a created_at, so ties straddle polls

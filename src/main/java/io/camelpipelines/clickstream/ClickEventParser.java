@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.RecordParser;
 
@@ -96,23 +97,17 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
     }
 
     private static String optional(JsonNode n, String field, int max, String where) throws InvalidRecordException {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return null;
+        try {
+            return FieldRules.text(n, field, max);
+        } catch (InvalidRecordException e) {
+            throw new InvalidRecordException(where + e.getMessage());
         }
-        if (!v.isTextual()) {
-            throw new InvalidRecordException(where + field + " must be a string");
-        }
-        if (v.asText().length() > max) {
-            throw new InvalidRecordException(where + field + " longer than " + max + " characters");
-        }
-        return v.asText();
     }
 
     private static Instant timestamp(JsonNode n, String where) throws InvalidRecordException {
         String v = required(n, "timestamp", 64, where);
         try {
-            return OffsetDateTime.parse(v).toInstant();
+            return FieldRules.inRange(where + "timestamp", v, OffsetDateTime.parse(v).toInstant());
         } catch (DateTimeParseException e) {
             throw new InvalidRecordException(where + "timestamp '" + v + "' is not ISO-8601 with an offset");
         }

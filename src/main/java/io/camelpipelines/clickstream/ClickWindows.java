@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The scheduled aggregation: which 1-minute windows received rows since the last run (late rows
  * included), their per-page numbers recomputed from every row of the window, as index operations
  * with an id derived from {@code (page_url, window_start)} so a re-run overwrites instead of duplicating.
- * The watermark advances only after Elasticsearch answered for every document: a failure of Elasticsearch
+ * The windows are read through a database cursor and indexed in chunks of at most {@code chunkSize} documents,
+ * so a run's memory does not grow with the backlog (the first run starts from the beginning of time).
+ * The watermark advances only after Elasticsearch answered for every chunk: a failure of Elasticsearch
  * (429, 5xx, no answer) retries the whole run; a document Elasticsearch refuses for itself (mapping, size)
  * goes alone to the pipeline's dead-letter topic with the reason, and the others are kept.
  */
@@ -37,6 +39,7 @@ public class ClickWindows {
     static final String WATERMARK = "clickstream.aggregate";
     private static final String RUN_STARTED = "clickWindowsRunStarted";
     private static final String DOCUMENTS = "clickWindowsDocuments";
+    private static final String INDEXED = "clickWindowsIndexed";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(ClickWindows.class);
 
@@ -45,13 +48,15 @@ public class ClickWindows {
     private final String aggregateSql;
     private final String index;
     private final Duration overlap;
+    private final int chunkSize;
     private final io.camelpipelines.common.DeadLetterPublisher deadLetters;
-    /** The topic whose dead-letter topic (    private final String deadLetterTopic;lt;topic    private final String deadLetterTopic;gt;.dlq) receives refused documents. */
+    /** The topic whose dead-letter topic ({@code <topic>.dlq}) receives refused documents. */
     private final String deadLetterTopic;
     private volatile boolean indexReady;
 
     public ClickWindows(DataSource dataSource, ElasticsearchClient elasticsearch, String aggregateSql, String index,
-                        Duration overlap, io.camelpipelines.common.DeadLetterPublisher deadLetters, String deadLetterTopic) {
+                        Duration overlap, int chunkSize, io.camelpipelines.common.DeadLetterPublisher deadLetters,
+                        String deadLetterTopic) {
         this.deadLetters = deadLetters;
         this.deadLetterTopic = deadLetterTopic;
         this.dataSource = dataSource;
@@ -59,6 +64,7 @@ public class ClickWindows {
         this.aggregateSql = aggregateSql;
         this.index = index;
         this.overlap = overlap;
+        this.chunkSize = chunkSize;
     }
 
     /** Creates the index with its explicit mapping if it does not exist yet. */
@@ -75,38 +81,103 @@ public class ClickWindows {
         indexReady = true;
     }
 
-    /** Body: the index operations of every window touched since the watermark (minus an overlap for late commits). */
-    public List<IndexOperation.Builder<Object>> collect(Exchange exchange) throws Exception {
+    /**
+     * Body: the documents of every window touched since the watermark (minus an overlap for late commits), as an
+     * iterator of chunks read from a cursor; closing it releases the cursor's connection.
+     */
+    public Chunks collect(Exchange exchange) throws Exception {
         ensureIndex();
-        List<IndexOperation.Builder<Object>> ops = new ArrayList<>();
-        Map<String, Map<String, Object>> documents = new java.util.HashMap<>();
-        exchange.setProperty(DOCUMENTS, documents);
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = dataSource.getConnection();
+        try {
             Instant runStarted = now(c);
             Instant watermark = watermark(c);
-            try (PreparedStatement ps = c.prepareStatement(aggregateSql)) {
-                // no watermark yet: every row counts
-                ps.setString(1, watermark == null ? "-infinity" : watermark.minus(overlap).toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    Instant indexedAt = Instant.now();
-                    while (rs.next()) {
-                        Instant start = rs.getTimestamp("window_start").toInstant();
-                        Map<String, Object> doc = new LinkedHashMap<>();
-                        doc.put("page_url", rs.getString("page_url"));
-                        doc.put("window_start", start.toString());
-                        doc.put("window_end", start.plusSeconds(60).toString());
-                        doc.put("clicks", rs.getLong("clicks"));
-                        doc.put("unique_users", rs.getLong("unique_users"));
-                        doc.put("unique_sessions", rs.getLong("unique_sessions"));
-                        doc.put("indexed_at", indexedAt.toString());
-                        String id = documentId(rs.getString("page_url"), start);
-                        documents.put(id, doc);
-                        ops.add(new IndexOperation.Builder<>().index(index).id(id).document(doc));
-                    }
-                }
-            }
+            // a cursor (not the whole result in memory) needs a transaction in PostgreSQL's driver
+            c.setAutoCommit(false);
+            PreparedStatement ps = c.prepareStatement(aggregateSql);
+            ps.setFetchSize(chunkSize);
+            // no watermark yet: every row counts
+            ps.setString(1, watermark == null ? "-infinity" : watermark.minus(overlap).toString());
             exchange.setProperty(RUN_STARTED, runStarted);
+            exchange.setProperty(INDEXED, new java.util.concurrent.atomic.AtomicLong());
+            Chunks chunks = new Chunks(c, ps.executeQuery());
+            // however the run ends, the cursor's connection goes back to the pool
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    chunks.close();
+                }
+            });
+            return chunks;
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
         }
+    }
+
+    /** The windows of one run, {@code chunkSize} documents at a time: document id -> document. */
+    public final class Chunks implements java.util.Iterator<Map<String, Map<String, Object>>>, java.io.Closeable {
+        private final Connection connection;
+        private final ResultSet rows;
+        private final Instant indexedAt = Instant.now();
+        private boolean hasRow;
+        private boolean closed;
+
+        Chunks(Connection connection, ResultSet rows) throws SQLException {
+            this.connection = connection;
+            this.rows = rows;
+            this.hasRow = rows.next();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return hasRow;
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> next() {
+            Map<String, Map<String, Object>> documents = new LinkedHashMap<>();
+            try {
+                while (hasRow && documents.size() < chunkSize) {
+                    Instant start = rows.getTimestamp("window_start").toInstant();
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("page_url", rows.getString("page_url"));
+                    doc.put("window_start", start.toString());
+                    doc.put("window_end", start.plusSeconds(60).toString());
+                    doc.put("clicks", rows.getLong("clicks"));
+                    doc.put("unique_users", rows.getLong("unique_users"));
+                    doc.put("unique_sessions", rows.getLong("unique_sessions"));
+                    doc.put("indexed_at", indexedAt.toString());
+                    documents.put(documentId(rows.getString("page_url"), start), doc);
+                    hasRow = rows.next();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Reading click windows failed: " + e.getMessage(), e);
+            }
+            return documents;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                connection.rollback();
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the click windows cursor: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** A chunk's documents as the index operations of one bulk request (the chunk is kept for markIndexed). */
+    public List<IndexOperation.Builder<Object>> operations(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> documents = exchange.getMessage().getBody(Map.class);
+        exchange.setProperty(DOCUMENTS, documents);
+        List<IndexOperation.Builder<Object>> ops = new ArrayList<>(documents.size());
+        documents.forEach((id, doc) -> ops.add(new IndexOperation.Builder<>().index(index).id(id).document(doc)));
         return ops;
     }
 
@@ -124,8 +195,8 @@ public class ClickWindows {
         }
     }
 
-    /** After the bulk: fails on any rejected document (the watermark stays), else moves the watermark. */
-    public void markDone(Exchange exchange) throws Exception {
+    /** After a chunk's bulk request: fails on a failure of Elasticsearch (the run is retried), dead-letters the rest. */
+    public void markIndexed(Exchange exchange) throws Exception {
         Object body = exchange.getMessage().getBody();
         List<BulkResponseItem> items = body instanceof BulkResponse r ? r.items()
                 : body instanceof List<?> l ? l.stream().filter(BulkResponseItem.class::isInstance)
@@ -152,6 +223,14 @@ public class ClickWindows {
         if (!refused.isEmpty()) {
             deadLetters.publish("clickstream", refused);
         }
+        java.util.concurrent.atomic.AtomicLong indexed = exchange.getProperty(INDEXED, java.util.concurrent.atomic.AtomicLong.class);
+        if (indexed != null) {
+            indexed.addAndGet(items.size());
+        }
+    }
+
+    /** After every chunk of the run was answered: the watermark moves to the run's start. */
+    public void markDone(Exchange exchange) throws Exception {
         Instant runStarted = exchange.getProperty(RUN_STARTED, Instant.class);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO pipeline_watermarks (name, value) VALUES (?, ?) "
@@ -160,7 +239,10 @@ public class ClickWindows {
             ps.setTimestamp(2, Timestamp.from(runStarted));
             ps.executeUpdate();
         }
-        LOG.info("Indexed {} click windows into {}", items.size(), index);
+        java.util.concurrent.atomic.AtomicLong indexed = exchange.getProperty(INDEXED, java.util.concurrent.atomic.AtomicLong.class);
+        if (indexed != null && indexed.get() > 0) {
+            LOG.info("Indexed {} click windows into {}", indexed.get(), index);
+        }
     }
 
     private static Instant now(Connection c) throws SQLException {

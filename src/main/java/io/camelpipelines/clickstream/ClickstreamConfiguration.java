@@ -53,6 +53,7 @@ public class ClickstreamConfiguration implements CamelConfiguration {
                 SqlFiles.load(context, "sql/clickstream/aggregate-windows.sql"),
                 s.get("clickstream.aggregate.index", "click_events"),
                 s.getDuration("clickstream.aggregate.overlap", Duration.ofMinutes(2)),
+                s.getInt("clickstream.aggregate.chunk-size", 1_000),
                 shared.deadLetters(), s.get("clickstream.topic", "clickstream"));
         registry.bind("clickWindows", windows);
         if (!enabled) {

@@ -10,11 +10,12 @@ import org.apache.camel.CamelContext;
 
 /**
  * Per-pipeline record counters, exported at /observe/metrics as pipeline_records_in_total,
- * pipeline_records_out_total and pipeline_records_dlq_total with a {@code pipeline} label.
+ * pipeline_records_out_total, pipeline_records_dlq_total and pipeline_records_dropped_total (records of a source
+ * that cannot replay, lost to a failure of the pipeline) with a {@code pipeline} label.
  */
 public class PipelineMetrics {
 
-    public enum Kind { IN, OUT, DLQ }
+    public enum Kind { IN, OUT, DLQ, DROPPED }
 
     private final CamelContext context;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -39,7 +40,8 @@ public class PipelineMetrics {
 
     private Counter counter(String pipeline, Kind kind) {
         return counters.computeIfAbsent(pipeline + '/' + kind, k -> Counter.builder("pipeline.records." + kind.name().toLowerCase())
-                .description("Records of a pipeline: in = read from its source, out = written to its sink, dlq = rejected")
+                .description("Records of a pipeline: in = read from its source, out = written to its sink, dlq = rejected,"
+                        + " dropped = lost by a source that cannot replay")
                 .tag("pipeline", pipeline)
                 .register(registry()));
     }
@@ -63,7 +65,7 @@ public class PipelineMetrics {
         return c == null ? 0 : c.count();
     }
 
-    /** Every pipeline's counters: {"clickstream": {"in": 10, "out": 9, "dlq": 1}, …}. */
+    /** Every pipeline's counters: {"clickstream": {"in": 10, "out": 9, "dlq": 1, "dropped": 0}, …}. */
     public Map<String, Map<String, Long>> snapshot() {
         Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
         counters.forEach((key, counter) -> {
@@ -71,7 +73,7 @@ public class PipelineMetrics {
                 return;
             }
             int slash = key.lastIndexOf('/');
-            out.computeIfAbsent(key.substring(0, slash), k -> new java.util.LinkedHashMap<>(Map.of("in", 0L, "out", 0L, "dlq", 0L)))
+            out.computeIfAbsent(key.substring(0, slash), k -> new java.util.LinkedHashMap<>(Map.of("in", 0L, "out", 0L, "dlq", 0L, "dropped", 0L)))
                     .put(key.substring(slash + 1).toLowerCase(), (long) counter.count());
         });
         return out;

@@ -104,6 +104,7 @@ public class SharedConnections implements CamelConfiguration {
         context.getRegistry().bind(DEAD_LETTERS, deadLetters);
         context.getRegistry().bind("kafkaBatchCommit", new KafkaBatchCommit());
         context.getRegistry().bind("kafkaMessages", new KafkaMessages());
+        context.getRegistry().bind("droppedRecords", new DroppedRecords(metrics));
         context.getRegistry().bind("staticFiles", new StaticFiles());
 
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.camelpipelines.common.DeadLetter;
 import io.camelpipelines.common.DeadLetterPublisher;
+import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.RecordParser;
 import org.apache.camel.Exchange;
@@ -54,16 +55,18 @@ public class TradeFrames implements RecordParser<Tick> {
         }
         String symbol = symbol(d.path("s").asText(null));
         long tradeTime = whole(d, "T");
-        return new Tick(symbol, positive(d, "p"), tradeTime, EVENT_TIME.format(Instant.ofEpochMilli(whole(d, "E"))),
-                positive(d, "q"), whole(d, "t"));
+        return new Tick(symbol, FieldRules.numeric("p", positive(d, "p"), 24, 8), tradeTime,
+                EVENT_TIME.format(FieldRules.inRange("E", d.path("E").asText(), Instant.ofEpochMilli(whole(d, "E")))),
+                FieldRules.numeric("q", positive(d, "q"), 28, 8), whole(d, "t"));
     }
 
     /** A tick read back from Kafka (the topic may have other producers): same rules. */
     @Override
     public Tick parse(byte[] value) throws InvalidRecordException {
         JsonNode n = read(value);
-        return new Tick(symbol(n.path("symbol").asText(null)), positive(n, "price"), whole(n, "timestamp"),
-                n.path("event_time").asText(null), positive(n, "volume"), whole(n, "trade_id"));
+        return new Tick(symbol(n.path("symbol").asText(null)), FieldRules.numeric("price", positive(n, "price"), 24, 8),
+                whole(n, "timestamp"), eventTime(n), FieldRules.numeric("volume", positive(n, "volume"), 28, 8),
+                whole(n, "trade_id"));
     }
 
     /** The frame of a failed exchange to binance-prices.dlq, with the reason. */
@@ -72,6 +75,20 @@ public class TradeFrames implements RecordParser<Tick> {
         deadLetters.publish("crypto-prices", List.of(new DeadLetter(topic, null,
                 exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8),
                 e == null ? "rejected" : e.getMessage(), exchange.getFromRouteId(), "websocket")));
+    }
+
+    /** event_time, when there is one: ISO-8601 with an offset, years 1 to 9999 (a TIMESTAMPTZ column). */
+    private static String eventTime(JsonNode n) throws InvalidRecordException {
+        String v = FieldRules.text(n, "event_time", 64);
+        if (v == null) {
+            return null;
+        }
+        try {
+            FieldRules.inRange("event_time", v, java.time.OffsetDateTime.parse(v).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidRecordException("event_time '" + v + "' is not ISO-8601 with an offset");
+        }
+        return v;
     }
 
     private String symbol(String s) throws InvalidRecordException {

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.RecordParser;
 
@@ -20,6 +21,8 @@ import io.camelpipelines.common.RecordParser;
  */
 public class FoodOrderParser implements RecordParser<FoodOrder> {
 
+    // the source table's VARCHAR(255)
+    private static final int MAX_TEXT = 255;
     static final Set<String> STATUSES = Set.of("PLACED", "PREPARING", "DELIVERED", "CANCELLED");
     static final Set<String> OPS = Set.of(FoodOrder.INSERT, FoodOrder.UPDATE, FoodOrder.DELETE);
     // amounts are money: parsed as decimals, never through a double
@@ -56,9 +59,7 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
         if (amount.signum() < 0) {
             throw new InvalidRecordException("negative amount " + amount.toPlainString());
         }
-        if (amount.precision() - amount.scale() > 8) {
-            throw new InvalidRecordException("amount " + amount.toPlainString() + " exceeds NUMERIC(10,2)");
-        }
+        FieldRules.numeric("amount", amount, 10, 2);
         String status = text(n, "order_status");
         if (status == null || !STATUSES.contains(status)) {
             throw new InvalidRecordException("order_status '" + status + "' is not one of " + STATUSES);
@@ -74,22 +75,14 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
                 amount.setScale(2, java.math.RoundingMode.HALF_UP), status, createdAt(text(n, "created_at")), op);
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static String text(JsonNode n, String field) throws InvalidRecordException {
+        return FieldRules.text(n, field, MAX_TEXT);
     }
-
-    // what a lake reader can hold: Parquet timestamps in microseconds, dates as ISO years 1 to 9999
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     /** ISO-8601 with an offset, or without one meaning UTC (how the source table stores it); years 1 to 9999. */
     static Instant createdAt(String v) throws InvalidRecordException {
-        Instant t = parseCreatedAt(v);
-        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
-            throw new InvalidRecordException("created_at '" + v + "' is out of range (years 1 to 9999)");
-        }
-        return t;
+        // what a lake reader can hold: Parquet timestamps in microseconds, dates as ISO years 1 to 9999
+        return FieldRules.inRange("created_at", v, parseCreatedAt(v));
     }
 
     private static Instant parseCreatedAt(String v) throws InvalidRecordException {

@@ -63,7 +63,8 @@ public class ElasticsearchNode implements EmbeddedService {
     public void start() throws Exception {
         closing = false;
         home = findHome();
-        port = Ports.claim(host, requestedPort, "elasticsearch.embedded.port");
+        // a restart keeps the port it had, so the client reconnects to the same address
+        port = Ports.claim(host, port != 0 ? port : requestedPort, "elasticsearch.embedded.port");
         transportPort = Ports.free(host);
         launch();
     }

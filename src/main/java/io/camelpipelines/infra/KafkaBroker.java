@@ -33,6 +33,7 @@ public class KafkaBroker implements EmbeddedService {
     private final int partitions;
     private final Path logDir;
     private int port;
+    private int controllerPort;
     private KafkaRaftServer server;
 
     public KafkaBroker(String host, int port, int controllerPort, int partitions, Path logDir) {
@@ -50,8 +51,10 @@ public class KafkaBroker implements EmbeddedService {
 
     @Override
     public void start() throws Exception {
-        port = Ports.claim(host, requestedPort, "kafka.embedded.port");
-        int controllerPort = Ports.claim(host, requestedControllerPort, "kafka.embedded.controller-port");
+        // a restart keeps the ports it had, so clients reconnect to the same address
+        port = Ports.claim(host, port != 0 ? port : requestedPort, "kafka.embedded.port");
+        controllerPort = Ports.claim(host, controllerPort != 0 ? controllerPort : requestedControllerPort,
+                "kafka.embedded.controller-port");
         Files.createDirectories(logDir);
         KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
         formatIfNew();

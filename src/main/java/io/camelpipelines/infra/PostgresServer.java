@@ -51,7 +51,8 @@ public class PostgresServer implements EmbeddedService {
     @Override
     public void start() throws Exception {
         stopOrphan();
-        port = Ports.claim(host, requestedPort, "postgres.embedded.port");
+        // a restart keeps the port it had, so the pool reconnects to the same address
+        port = Ports.claim(host, port != 0 ? port : requestedPort, "postgres.embedded.port");
         Files.createDirectories(dataDir.getParent());
         Files.createDirectories(binariesDir);
         postgres = EmbeddedPostgres.builder()

@@ -6,8 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -97,17 +95,8 @@ class ClickstreamCrashIT {
     }
 
     private static List<Map<String, Object>> rows(String url, String pages) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "pipelines", "pipelines"); PreparedStatement ps =
-                c.prepareStatement("SELECT event_id, page_url, user_id, session_id, event_time FROM clickstream_data "
-                        + "WHERE page_url LIKE ?")) {
-            ps.setString(1, pages + "%");
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(ClickstreamIT.row(rs));
-                }
-            }
-            return rows;
+        try (Connection c = DriverManager.getConnection(url, "pipelines", "pipelines")) {
+            return ClickstreamIT.rowsOfPages(c, pages);
         }
     }
 

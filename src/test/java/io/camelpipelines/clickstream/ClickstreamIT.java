@@ -90,6 +90,21 @@ class ClickstreamIT {
         }
     }
 
+    /** Every stored click whose page starts with the prefix, as {@link #row} reads it. */
+    static List<Map<String, Object>> rowsOfPages(Connection c, String pagePrefix) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, page_url, user_id, session_id, event_time"
+                + " FROM clickstream_data WHERE page_url LIKE ?")) {
+            ps.setString(1, pagePrefix + "%");
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
     /** One stored click (event_id, page_url, user_id, session_id, event_time), as the window counts need it. */
     static Map<String, Object> row(ResultSet rs) throws java.sql.SQLException {
         Map<String, Object> row = new HashMap<>();
@@ -118,8 +133,13 @@ class ClickstreamIT {
         return expected;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, List<Long>> indexedWindows(String pagePrefix) throws Exception {
+        return indexedWindows(es, pagePrefix);
+    }
+
+    /** Per document id of the windows of pages starting with the prefix: clicks, unique users, unique sessions. */
+    @SuppressWarnings("unchecked")
+    static Map<String, List<Long>> indexedWindows(ElasticsearchClient es, String pagePrefix) throws Exception {
         es.indices().refresh(r -> r.index("click_events"));
         var result = es.search(s -> s.index("click_events").size(1000)
                 .query(q -> q.prefix(p -> p.field("page_url").value(pagePrefix))), Map.class);

@@ -75,6 +75,11 @@ public final class ApplicationProcess implements AutoCloseable {
         return new ApplicationProcess(dir, properties);
     }
 
+    /** Changes a property for the next start (a restart with another configuration, on the same data). */
+    public void set(String key, String value) {
+        properties.put(key, value);
+    }
+
     public Path workDir() {
         return workDir;
     }
@@ -99,6 +104,14 @@ public final class ApplicationProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile());
         process = pb.start();
+        if (starts == 1) {
+            // a test JVM that is stopped (Ctrl-C, a build timeout) does not leave the application running
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (process.isAlive()) {
+                    process.destroy();
+                }
+            }, "application-process-stop"));
+        }
     }
 
     private static String javaBinary() {
@@ -119,6 +132,24 @@ public final class ApplicationProcess implements AutoCloseable {
             try {
                 return get("/observe/health").statusCode() == 200;
             } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Waits until the routes are Started (read through Jolokia), failing early if the process exits: for runs whose
+     * health cannot be UP, such as one whose source is deliberately absent.
+     */
+    public void awaitRoutesStarted(Duration timeout, String... routeIds) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("The application exited with " + process.exitValue() + ":\n" + tail(40));
+            }
+            try {
+                Map<String, String> states = routeStates();
+                return java.util.Arrays.stream(routeIds).allMatch(id -> "Started".equals(states.get(id)));
+            } catch (IOException | AssertionError notYet) {
                 return false;
             }
         });

@@ -1,0 +1,76 @@
+package io.camelpipelines;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import static org.awaitility.Awaitility.await;
+
+/** What a test writes to a pipeline's topic as another producer would, and reads back from its dead-letter topic. */
+public final class TopicRecords {
+
+    /** A record of a dead-letter topic: the original key and value, and the headers' reason and route. */
+    public record DeadLetter(String key, String value, String reason, String route) {
+    }
+
+    private TopicRecords() {
+    }
+
+    /** Sends the values (key, value) to the topic in this order, in one producer session, and waits for the acks. */
+    public static void send(String brokers, String topic, List<Map.Entry<String, String>> records) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (Map.Entry<String, String> r : records) {
+                producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Reads {@code <topic>.dlq} from the beginning until a dead letter was found for every one of the values (the
+     * original bytes are the dead letter's value); returns value -> dead letter.
+     */
+    public static Map<String, DeadLetter> deadLetters(String brokers, String topic, Collection<String> values,
+                                                      Duration timeout) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, DeadLetter> found = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic + ".dlq"));
+            await().atMost(timeout).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (values.contains(r.value())) {
+                        found.put(r.value(), new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route")));
+                    }
+                }
+                return found.keySet().containsAll(values);
+            });
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

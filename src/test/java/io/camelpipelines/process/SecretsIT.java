@@ -1,0 +1,63 @@
+package io.camelpipelines.process;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.camelpipelines.infra.Ports;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Passwords given to the shipped jar (the embedded PostgreSQL's, one inside an external MongoDB URI) never appear
+ * in its log, /api/services, the health details, the metrics or what Jolokia shows of the JVM and of Camel's
+ * endpoints: each place is read and searched for the passwords themselves.
+ */
+class SecretsIT {
+
+    @Test
+    void noPasswordAppearsInLogsServicesHealthMetricsOrJolokia() throws Exception {
+        String pgPassword = "Pg-S3cret-" + UUID.randomUUID();
+        String mongoPassword = "Mongo-S3cret-" + UUID.randomUUID();
+        ApplicationProcess app = ApplicationProcess.prepare("secrets-it", Map.of(
+                "postgres.embedded.password", pgPassword,
+                // an external MongoDB that is not there: its check is DOWN, and the URI with its password is in use
+                "mongodb.uri", "mongodb://pipelines:" + mongoPassword + "@127.0.0.1:" + Ports.free("127.0.0.1")
+                        + "/pipelines?serverSelectionTimeoutMS=1000",
+                "clickstream.enabled", "false",
+                "crypto-prices.enabled", "false"));
+        try {
+            app.start(null);
+            app.awaitRoutesStarted(Duration.ofMinutes(3), "food-orders-to-lake");
+            await().atMost(Duration.ofMinutes(1)).until(() -> app.logContains("streaming changes from the log")
+                    || app.logContains("food-orders-capture-poll"));
+            Map<String, String> seen = new LinkedHashMap<>();
+            for (String path : List.of("/api/services", "/observe/health", "/observe/metrics", "/api/pipelines",
+                    "/observe/jolokia/read/java.lang:type=Runtime",
+                    "/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=context,name=*",
+                    "/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=endpoints,name=*",
+                    "/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=components,name=*")) {
+                seen.put(path, app.get(path).body());
+            }
+            assertThat(seen.get("/api/services")).contains("mongodb://pipelines:***@");
+            assertThat(seen.get("/observe/health")).contains("mongodb");
+            assertThat(seen.get("/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=endpoints,name=*"))
+                    .contains("EndpointUri");
+            seen.put("log", Files.readString(app.log()));
+            seen.forEach((where, text) -> {
+                assertThat(text).as(where).doesNotContain(pgPassword);
+                assertThat(text).as(where).doesNotContain(mongoPassword);
+            });
+            System.out.printf("secrets test: %d places read (%d characters), no password in any%n", seen.size(),
+                    seen.values().stream().mapToInt(String::length).sum());
+            assertThat(app.stop(Duration.ofSeconds(120))).isZero();
+        } finally {
+            app.close();
+        }
+    }
+}
