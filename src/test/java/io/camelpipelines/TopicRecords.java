@@ -46,7 +46,8 @@ public final class TopicRecords {
 
     /**
      * Reads {@code <topic>.dlq} from the beginning until a dead letter was found for every one of the values (the
-     * original bytes are the dead letter's value); returns value -> dead letter.
+     * original bytes are the dead letter's value); returns value -> dead letter for every dead letter read, so a
+     * test can also check what is not there.
      */
     public static Map<String, DeadLetter> deadLetters(String brokers, String topic, Collection<String> values,
                                                       Duration timeout) {
@@ -59,11 +60,31 @@ public final class TopicRecords {
             consumer.subscribe(List.of(topic + ".dlq"));
             await().atMost(timeout).until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (values.contains(r.value())) {
-                        found.put(r.value(), new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route")));
-                    }
+                    found.put(r.value(), new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route")));
                 }
                 return found.keySet().containsAll(values);
+            });
+        }
+        return found;
+    }
+
+    /** Reads {@code <topic>.dlq} from the beginning until {@code n} dead letters whose value contains the marker. */
+    public static List<DeadLetter> deadLettersContaining(String brokers, String topic, String marker, int n,
+                                                         Duration timeout) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<DeadLetter> found = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic + ".dlq"));
+            await().atMost(timeout).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null && r.value().contains(marker)) {
+                        found.add(new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route")));
+                    }
+                }
+                return found.size() >= n;
             });
         }
         return found;

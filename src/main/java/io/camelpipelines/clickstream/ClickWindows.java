@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.IndexOperation;
+import io.camelpipelines.common.Watermarks;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,8 +89,8 @@ public class ClickWindows {
         ensureIndex();
         Connection c = dataSource.getConnection();
         try {
-            Instant runStarted = now(c);
-            Instant watermark = watermark(c);
+            Instant runStarted = Watermarks.now(c);
+            Instant watermark = Watermarks.read(c, WATERMARK);
             // a cursor (not the whole result in memory) needs a transaction in PostgreSQL's driver
             c.setAutoCommit(false);
             PreparedStatement ps = c.prepareStatement(aggregateSql);
@@ -232,32 +232,12 @@ public class ClickWindows {
     /** After every chunk of the run was answered: the watermark moves to the run's start. */
     public void markDone(Exchange exchange) throws Exception {
         Instant runStarted = exchange.getProperty(RUN_STARTED, Instant.class);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO pipeline_watermarks (name, value) VALUES (?, ?) "
-                     + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")) {
-            ps.setString(1, WATERMARK);
-            ps.setTimestamp(2, Timestamp.from(runStarted));
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            Watermarks.write(c, WATERMARK, runStarted);
         }
         java.util.concurrent.atomic.AtomicLong indexed = exchange.getProperty(INDEXED, java.util.concurrent.atomic.AtomicLong.class);
         if (indexed != null && indexed.get() > 0) {
             LOG.info("Indexed {} click windows into {}", indexed.get(), index);
-        }
-    }
-
-    private static Instant now(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        }
-    }
-
-    private static Instant watermark(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM pipeline_watermarks WHERE name = ?")) {
-            ps.setString(1, WATERMARK);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
-            }
         }
     }
 }

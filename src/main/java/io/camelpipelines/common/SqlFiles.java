@@ -27,15 +27,7 @@ public final class SqlFiles {
 
     /** As {@link #load(CamelContext, String)}, with some placeholders given here rather than by properties. */
     public static String load(CamelContext context, String path, java.util.Map<String, String> identifiers) {
-        String sql;
-        try (InputStream in = SqlFiles.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No SQL file " + path + " on the classpath");
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + path, e);
-        }
+        String sql = classpath(path);
         Matcher m = PLACEHOLDER.matcher(sql);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -50,5 +42,17 @@ public final class SqlFiles {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** A SQL file without placeholders, as it is. */
+    public static String classpath(String path) {
+        try (InputStream in = SqlFiles.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No SQL file " + path + " on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + path, e);
+        }
     }
 }

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The simulator's WebSocket endpoint, a real Vert.x WebSocket on the application's own HTTP server
  * (ws://127.0.0.1:8080/sim/binance/stream): clients connect as they would to Binance, every trade
- * frame is pushed to all of them, and a SUBSCRIBE is answered like Binance does.
+ * frame is pushed to all of them, and a SUBSCRIBE is answered like Binance does. A client that does not keep up
+ * (its write queue is full) misses frames rather than making the server buffer without bound; the frames it
+ * missed are counted.
  */
 public class BinanceStreamServer {
 
@@ -22,6 +24,7 @@ public class BinanceStreamServer {
     private final String path;
     private final TradeSimulator simulator;
     private final Set<ServerWebSocket> clients = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean attached;
 
     public BinanceStreamServer(String path, TradeSimulator simulator) {
@@ -61,10 +64,22 @@ public class BinanceStreamServer {
     public int broadcast(List<String> frames) {
         for (ServerWebSocket ws : clients) {
             for (String frame : frames) {
+                if (ws.writeQueueFull()) {
+                    if (skipped.getAndIncrement() % 10_000 == 0) {
+                        LOG.warn("A client of the trade stream simulator does not keep up: frames skipped so far: {}",
+                                skipped.get());
+                    }
+                    continue;
+                }
                 ws.writeTextMessage(frame);
             }
         }
         return clients.size();
+    }
+
+    /** Frames not sent to a client whose write queue was full. */
+    public long skipped() {
+        return skipped.get();
     }
 
     /** Closes every client connection, as a network drop would. */

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.camelpipelines.common.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +55,10 @@ public class Candles {
         try (Connection c = dataSource.getConnection()) {
             for (CandleInterval i : intervals.values()) {
                 String name = "crypto-prices.candles." + i.label();
-                Instant runStarted = now(c);
-                Instant since = watermark(c, name);
+                Instant runStarted = Watermarks.now(c);
+                Instant since = Watermarks.read(c, name);
                 written += upsert(c, i, since == null ? null : since.minus(overlap), Long.MIN_VALUE, Long.MAX_VALUE);
-                setWatermark(c, name, runStarted);
+                Watermarks.write(c, name, runStarted);
             }
         }
         return written;
@@ -137,30 +138,5 @@ public class Candles {
     /** What the dashboard draws: the symbols and intervals. */
     public Map<String, List<String>> markets() {
         return Map.of("symbols", symbols, "intervals", List.copyOf(intervals.keySet()));
-    }
-
-    private static Instant now(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        }
-    }
-
-    private static Instant watermark(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM pipeline_watermarks WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
-            }
-        }
-    }
-
-    private static void setWatermark(Connection c, String name, Instant value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pipeline_watermarks (name, value) VALUES (?, ?) "
-                + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")) {
-            ps.setString(1, name);
-            ps.setTimestamp(2, Timestamp.from(value));
-            ps.executeUpdate();
-        }
     }
 }

@@ -61,6 +61,8 @@ public class CryptoConfiguration implements CamelConfiguration {
         registry.bind("tradeSimulator", simulator);
         BinanceStreamServer server = new BinanceStreamServer(s.get("crypto.simulator.path", "/sim/binance/stream"), simulator);
         registry.bind("binanceStreamServer", server);
+        metrics.gauge("pipeline.simulator.frames.skipped", "Simulator frames not sent to a client that did not keep up",
+                "crypto-prices", server::skipped);
         if (s.getBoolean("crypto.simulator.enabled", true)) {
             // the endpoint must exist before the ingest client's first connection attempt
             try {

@@ -7,10 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.camelpipelines.common.DeadLetter;
 import io.camelpipelines.common.DeadLetterPublisher;
 import io.camelpipelines.common.FieldRules;
@@ -25,9 +23,7 @@ import org.apache.camel.Exchange;
  */
 public class TradeFrames implements RecordParser<Tick> {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    private static final ObjectMapper JSON = io.camelpipelines.common.Json.DECIMALS;
 
     // always with milliseconds, as in the topic's contract: 2023-10-18T18:38:41.000Z
     private static final java.time.format.DateTimeFormatter EVENT_TIME =

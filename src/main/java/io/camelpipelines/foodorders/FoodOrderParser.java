@@ -26,9 +26,7 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
     static final Set<String> STATUSES = Set.of("PLACED", "PREPARING", "DELIVERED", "CANCELLED");
     static final Set<String> OPS = Set.of(FoodOrder.INSERT, FoodOrder.UPDATE, FoodOrder.DELETE);
     // amounts are money: parsed as decimals, never through a double
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    private static final ObjectMapper JSON = io.camelpipelines.common.Json.DECIMALS;
 
     @Override
     public FoodOrder parse(byte[] value) throws InvalidRecordException {

@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.kafka.connect.data.Struct;
@@ -35,8 +33,7 @@ public class LogCapture {
     static final String LAST_SEQUENCE = "log.last-sequence";
     private static final Logger LOG = LoggerFactory.getLogger(LogCapture.class);
     private static final Map<String, LogCapture> BY_NAME = new ConcurrentHashMap<>();
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.camelpipelines.common.Json.ISO_TIMES;
 
     private final String name;
     private final CapturePublisher publisher;

@@ -15,8 +15,6 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,7 @@ public class PollCapture {
 
     static final String WATERMARK = "poll.watermark";
     private static final Logger LOG = LoggerFactory.getLogger(PollCapture.class);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.camelpipelines.common.Json.ISO_TIMES;
 
     private final DataSource dataSource;
     private final CapturePublisher publisher;

@@ -64,9 +64,24 @@ public class ElasticsearchNode implements EmbeddedService {
         closing = false;
         home = findHome();
         // a restart keeps the port it had, so the client reconnects to the same address
+        boolean firstStart = port == 0;
         port = Ports.claim(host, port != 0 ? port : requestedPort, "elasticsearch.embedded.port");
-        transportPort = Ports.free(host);
-        launch();
+        for (int attempt = 1; ; attempt++) {
+            transportPort = Ports.free(host);
+            try {
+                launch();
+                return;
+            } catch (StartupFailure e) {
+                // a free port found a moment ago can be taken by a service starting next to this one
+                if (attempt == 3 || closing) {
+                    throw e;
+                }
+                LOG.warn("Elasticsearch did not start (attempt {} of 3), trying again: {}", attempt, e.getMessage());
+                if (firstStart && requestedPort == 0) {
+                    port = Ports.free(host);
+                }
+            }
+        }
     }
 
     /** Starts the node on the claimed ports and waits until it is ready; a node that dies later is restarted. */
@@ -122,8 +137,10 @@ public class ElasticsearchNode implements EmbeddedService {
         pb.environment().put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-UsePerfData");
         pb.environment().put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -XX:-UsePerfData");
         pb.environment().put("ES_TMPDIR", tmp.toString());
+        Path console = logs.resolve("console.log");
+        long consoleStart = Files.exists(console) ? Files.size(console) : 0;
         process = pb.start();
-        awaitGreen(logs.resolve("console.log"));
+        awaitGreen(console, consoleStart);
         Process started = process;
         started.onExit().thenRun(() -> supervise(started));
     }
@@ -233,14 +250,14 @@ public class ElasticsearchNode implements EmbeddedService {
         return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
-    private void awaitGreen(Path consoleLog) throws Exception {
+    private void awaitGreen(Path consoleLog, long consoleStart) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                String cause = lastErrorLine(consoleLog);
+                String cause = cause(consoleLog, consoleStart);
                 process = null;
                 throw new StartupFailure("Elasticsearch exited during startup" + (cause.isEmpty() ? "" : ": " + cause)
                         + " (log: " + consoleLog + "; set elasticsearch.hosts to use another Elasticsearch)");
@@ -259,11 +276,21 @@ public class ElasticsearchNode implements EmbeddedService {
                 + "): raise elasticsearch.embedded.start-timeout or set elasticsearch.hosts");
     }
 
-    private static String lastErrorLine(Path log) {
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("ERROR") || l.contains("Exception") || l.startsWith("error"))
-                    .reduce((a, b) -> b).map(String::trim).orElse("");
-        } catch (IOException | java.io.UncheckedIOException e) {
+    /**
+     * Why this start failed, from what it wrote to the console log: the last line naming an error or exception
+     * other than the launcher's own "died while starting up" (which says only that the server exited).
+     */
+    private static String cause(Path log, long from) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            f.seek(Math.min(from, f.length()));
+            byte[] tail = new byte[(int) Math.min(f.length() - f.getFilePointer(), 1 << 20)];
+            f.readFully(tail);
+            List<String> errors = new String(tail, java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.contains("ERROR") || l.contains("Exception") || l.startsWith("error"))
+                    .map(String::trim).toList();
+            return errors.stream().filter(l -> !l.contains("died while starting up")).reduce((a, b) -> b)
+                    .or(() -> errors.stream().reduce((a, b) -> b)).orElse("");
+        } catch (IOException e) {
             return "";
         }
     }

@@ -1,6 +1,5 @@
 package io.camelpipelines.clickstream;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,16 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.camelpipelines.RunningApplication;
+import io.camelpipelines.TopicRecords;
 import io.camelpipelines.common.PipelineMetrics.Kind;
 import io.camelpipelines.common.SharedConnections;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -214,49 +205,47 @@ class ClickstreamIT {
     @Test
     void badRecordsOnKafkaGoToTheDeadLetterTopicWithTheirReasonAndTheRouteGoesOn() throws Exception {
         String good = "good-" + UUID.randomUUID();
+        String mark = "m-" + UUID.randomUUID();
+        String forbidden = "/forbidden-" + UUID.randomUUID();
         Map<String, String> bad = Map.of(
-                "{\"event_id\": not json", "malformed JSON",
-                "{\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\"}", "missing event_id",
+                "{\"event_id\": not json " + mark, "malformed JSON",
+                "{\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\",\"element_id\":\"" + mark + "\"}", "missing event_id",
                 "{\"event_id\":\"x-" + UUID.randomUUID() + "\",\"session_id\":\"s\",\"timestamp\":\"yesterday\"}", "not ISO-8601",
-                "[1,2,3]", "not a JSON object",
-                // valid JSON that PostgreSQL refuses (text cannot hold NUL): the batch is retried row by row
-                "{\"event_id\":\"nul-" + UUID.randomUUID() + "\",\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\","
-                        + "\"page_url\":\"/a\\u0000b\"}", "refused by the database");
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (String value : bad.keySet()) {
-                producer.send(new ProducerRecord<>("clickstream", "k", value)).get();
-            }
+                "[1,2,3,\"" + mark + "\"]", "not a JSON object",
+                // valid for the parser, refused by a constraint of the table: the batch is retried row by row
+                "{\"event_id\":\"c-" + UUID.randomUUID() + "\",\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\","
+                        + "\"page_url\":\"" + forbidden + "\"}", "refused by the database");
+        double dlqBefore = app.metric("clickstream", Kind.DLQ);
+        try (Connection c = db.getConnection(); var st = c.createStatement()) {
+            // what a DBA's new rule looks like to the pipeline: a row the database refuses for its data
+            st.execute("ALTER TABLE clickstream_data ADD CONSTRAINT it_forbidden_page CHECK (page_url <> '" + forbidden + "')");
+        }
+        try {
+            List<Map.Entry<String, String>> records = new java.util.ArrayList<>();
+            bad.keySet().forEach(v -> records.add(Map.entry("k", v)));
             // same key, so the same partition and likely the same batch as the refused record: it must still be stored
-            producer.send(new ProducerRecord<>("clickstream", "k", "{\"event_id\":\"" + good + "-k"
-                    + "\",\"session_id\":\"k\",\"timestamp\":\"2026-11-21T09:00:00Z\"}")).get();
-            producer.send(new ProducerRecord<>("clickstream", "s-good", "{\"event_id\":\"" + good
-                    + "\",\"session_id\":\"s-good\",\"timestamp\":\"2026-11-21T09:00:00Z\",\"page_url\":\"/dlq-test\"}")).get();
-        }
-        ClickEvent goodEvent = new ClickEvent(good, null, "s-good", null, null, null, null, null, null, Instant.now());
-        ClickEvent goodK = new ClickEvent(good + "-k", null, "k", null, null, null, null, null, null, Instant.now());
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows(List.of(goodEvent, goodK)).size() == 2);
+            records.add(Map.entry("k", "{\"event_id\":\"" + good + "-k\",\"session_id\":\"k\",\"timestamp\":\"2026-11-21T09:00:00Z\"}"));
+            records.add(Map.entry("s-good", "{\"event_id\":\"" + good
+                    + "\",\"session_id\":\"s-good\",\"timestamp\":\"2026-11-21T09:00:00Z\",\"page_url\":\"/dlq-test\"}"));
+            TopicRecords.send(app.property("kafka.brokers"), "clickstream", records);
+            ClickEvent goodEvent = new ClickEvent(good, null, "s-good", null, null, null, null, null, null, Instant.now());
+            ClickEvent goodK = new ClickEvent(good + "-k", null, "k", null, null, null, null, null, null, Instant.now());
+            await().atMost(Duration.ofSeconds(60)).until(() -> rows(List.of(goodEvent, goodK)).size() == 2);
 
-        Map<String, String> reasons = new HashMap<>();
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("clickstream.dlq"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    reasons.put(new String(r.value(), StandardCharsets.UTF_8),
-                            new String(r.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8)
-                                    + " @" + new String(r.headers().lastHeader("dlq.route").value(), StandardCharsets.UTF_8));
-                }
-                return reasons.keySet().containsAll(bad.keySet());
+            Map<String, TopicRecords.DeadLetter> letters = TopicRecords.deadLetters(app.property("kafka.brokers"),
+                    "clickstream", bad.keySet(), Duration.ofSeconds(30));
+            bad.forEach((value, reason) -> {
+                assertThat(letters.get(value).reason()).as(value).contains(reason);
+                assertThat(letters.get(value).route()).isEqualTo("clickstream-to-postgres");
             });
+            assertThat(letters.keySet()).as("dead letters holding a good event")
+                    .noneMatch(v -> v.contains("\"" + good + "\"") || v.contains("\"" + good + "-k\""));
+            assertThat(app.metric("clickstream", Kind.DLQ)).isEqualTo(dlqBefore + bad.size());
+        } finally {
+            try (Connection c = db.getConnection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE clickstream_data DROP CONSTRAINT it_forbidden_page");
+            }
         }
-        bad.forEach((value, reason) -> assertThat(reasons.get(value)).contains(reason).endsWith("@clickstream-to-postgres"));
-        assertThat(reasons).doesNotContainKey(good);
-        assertThat(app.metric("clickstream", Kind.DLQ)).isGreaterThanOrEqualTo(bad.size());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.camelpipelines.crypto;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,10 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,10 +19,6 @@ import javax.sql.DataSource;
 
 import io.camelpipelines.RunningApplication;
 import io.camelpipelines.common.SharedConnections;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -161,21 +154,9 @@ class CryptoPricesIT {
                 "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"s\":\"BTCUSDT\"},\"x\":\"" + marker + "\"}", "event type 'aggTrade' is not trade");
         server.broadcast(new ArrayList<>(bad.keySet()));
 
-        Map<String, String> reasons = new HashMap<>();
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("binance-prices.dlq"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    reasons.put(r.value(), new String(r.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8));
-                }
-                return reasons.keySet().containsAll(bad.keySet());
-            });
-        }
-        bad.forEach((frame, reason) -> assertThat(reasons.get(frame)).contains(reason));
+        Map<String, io.camelpipelines.TopicRecords.DeadLetter> letters = io.camelpipelines.TopicRecords.deadLetters(
+                app.property("kafka.brokers"), "binance-prices", bad.keySet(), Duration.ofSeconds(30));
+        bad.forEach((frame, reason) -> assertThat(letters.get(frame).reason()).contains(reason));
         assertThat(app.context().getRouteController().getRouteStatus("crypto-ingest").isStarted()).isTrue();
     }
 }

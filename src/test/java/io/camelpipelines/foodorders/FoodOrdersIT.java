@@ -1,7 +1,6 @@
 package io.camelpipelines.foodorders;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,13 +21,9 @@ import javax.sql.DataSource;
 
 import io.camelpipelines.RunningApplication;
 import io.camelpipelines.common.SharedConnections;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Assumptions;
@@ -124,12 +119,16 @@ class FoodOrdersIT {
         assertThat(good).hasSize(85);
         assertExactlyOnce(tag, good);
 
-        Map<String, String> dlq = dlqReasons(orders.size() - good.size(), "negative amount");
+        // this test's dead letters only: their values carry its tag
+        Map<String, String> dlq = new HashMap<>();
+        dlqOf(tag, orders.size() - good.size()).forEach(l -> dlq.put(l.key(), l.reason()));
+        Map<String, String> expected = new HashMap<>();
         orders.forEach((id, amount) -> {
             if (amount.signum() < 0) {
-                assertThat(dlq.get(id.toString())).isEqualTo("negative amount " + amount.toPlainString());
+                expected.put(id.toString(), "negative amount " + amount.toPlainString());
             }
         });
+        assertThat(dlq).isEqualTo(expected);
     }
 
     @Test
@@ -150,7 +149,7 @@ class FoodOrdersIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> lakeRows(tag).size() == 3);
         assertThat(lakeRows(tag)).extracting(r -> r.orderId() + "@" + r.date()).containsExactlyInAnyOrder(
                 "900000@2025-01-15", "900001@2025-01-16", "900002@2025-01-15");
-        assertThat(dlqReasons(1, tag).values()).contains("null order_id");
+        assertThat(dlqOf(tag, 1)).extracting(io.camelpipelines.TopicRecords.DeadLetter::reason).containsExactly("null order_id");
     }
 
     @Test
@@ -302,27 +301,8 @@ class FoodOrdersIT {
         return inserted;
     }
 
-    /** Reads food_orders_raw.dlq from the beginning until {@code n} dead letters containing {@code marker}: key or value -> reason. */
-    private static Map<String, String> dlqReasons(int n, String marker) {
-        Map<String, String> reasons = new HashMap<>();
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<String> matched = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("food_orders_raw.dlq"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    String reason = new String(r.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8);
-                    reasons.put(r.key() != null ? r.key() : r.value(), reason);
-                    if (reason.contains(marker) || r.value().contains(marker)) {
-                        matched.add(r.value());
-                    }
-                }
-                return matched.size() >= n;
-            });
-        }
-        return reasons;
+    private static List<io.camelpipelines.TopicRecords.DeadLetter> dlqOf(String tag, int n) {
+        return io.camelpipelines.TopicRecords.deadLettersContaining(app.property("kafka.brokers"), "food_orders_raw", tag,
+                n, Duration.ofSeconds(60));
     }
 }
