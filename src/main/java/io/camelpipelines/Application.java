@@ -86,6 +86,7 @@ public final class Application {
         CONFIGURATIONS.forEach(main.configure()::addConfiguration);
         LOG.info("Configuration: {}", config.describe());
         main.setPropertyPlaceholderLocations(config.locations());
+        RenamedProperties.apply(config, main::addOverrideProperty);
         config.profile().ifPresent(p -> main.configure().setProfile(p));
         main.addMainListener(infrastructure);
         return main;

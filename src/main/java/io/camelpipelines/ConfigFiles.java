@@ -107,6 +107,15 @@ public final class ConfigFiles {
         return String.join(",", locations);
     }
 
+    /** The property names the configuration files define (the working directory's and the jar's). */
+    public java.util.Set<String> names() {
+        java.util.Set<String> names = new java.util.TreeSet<>(classpath("application.properties").stringPropertyNames());
+        if (configFilePresent) {
+            names.addAll(load(configFile).stringPropertyNames());
+        }
+        return names;
+    }
+
     public Optional<String> profile() {
         return Optional.ofNullable(profile);
     }

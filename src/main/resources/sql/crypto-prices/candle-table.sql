@@ -1,4 +1,4 @@
--- One table per configured interval (crypto.candles.intervals); (symbol, window_start) is its key.
+-- One table per configured interval (crypto-prices.candles.intervals); (symbol, window_start) is its key.
 CREATE TABLE IF NOT EXISTS stock.{{table}} (
     symbol       TEXT          NOT NULL,
     window_start TIMESTAMPTZ   NOT NULL,

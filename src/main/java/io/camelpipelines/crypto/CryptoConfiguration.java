@@ -33,14 +33,14 @@ public class CryptoConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
-        boolean enabled = s.getBoolean("crypto.enabled", true);
+        boolean enabled = s.getBoolean("crypto-prices.enabled", true);
         SharedConnections.Shared shared = SharedConnections.ensure(context);
         Registry registry = context.getRegistry();
         DataSource dataSource = shared.dataSource();
         PipelineMetrics metrics = shared.metrics();
-        List<String> symbols = Arrays.stream(s.get("crypto.symbols", "BTCUSDT,ETHUSDT").split(","))
+        List<String> symbols = Arrays.stream(s.get("crypto-prices.symbols", "BTCUSDT,ETHUSDT").split(","))
                 .map(x -> x.trim().toUpperCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
-        List<CandleInterval> intervals = CandleInterval.parseAll(s.get("crypto.candles.intervals", "1m,5m"));
+        List<CandleInterval> intervals = CandleInterval.parseAll(s.get("crypto-prices.candles.intervals", "1m,5m"));
 
         StringBuilder schema = new StringBuilder(SqlFiles.load(context, "sql/crypto-prices/schema.sql"));
         Map<String, String> upserts = new LinkedHashMap<>();
@@ -55,15 +55,15 @@ public class CryptoConfiguration implements CamelConfiguration {
             DatabaseSchema.apply(dataSource, schema.toString(), "crypto-prices", s.get("postgres.url", ""));
         }
 
-        TradeFrames frames = new TradeFrames(symbols, s.get("crypto.topic", "binance-prices"), shared.deadLetters());
+        TradeFrames frames = new TradeFrames(symbols, s.get("crypto-prices.topic", "binance-prices"), shared.deadLetters());
         registry.bind("tradeFrames", frames);
-        TradeSimulator simulator = new TradeSimulator(symbols, Double.parseDouble(s.get("crypto.simulator.rate", "20")));
+        TradeSimulator simulator = new TradeSimulator(symbols, Double.parseDouble(s.get("crypto-prices.simulator.rate", "20")));
         registry.bind("tradeSimulator", simulator);
-        BinanceStreamServer server = new BinanceStreamServer(s.get("crypto.simulator.path", "/sim/binance/stream"), simulator);
+        BinanceStreamServer server = new BinanceStreamServer(s.get("crypto-prices.simulator.path", "/sim/binance/stream"), simulator);
         registry.bind("binanceStreamServer", server);
         metrics.gauge("pipeline.simulator.frames.skipped", "Simulator frames not sent to a client that did not keep up",
                 "crypto-prices", server::skipped);
-        if (s.getBoolean("crypto.simulator.enabled", true)) {
+        if (s.getBoolean("crypto-prices.simulator.enabled", true)) {
             // the endpoint must exist before the ingest client's first connection attempt
             try {
                 context.addStartupListener((ctx, alreadyStarted) -> server.attach(ctx));
@@ -75,9 +75,9 @@ public class CryptoConfiguration implements CamelConfiguration {
         registry.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", dataSource,
                 SqlFiles.load(context, "sql/crypto-prices/insert-ticks.sql"), COLUMNS, metrics));
         registry.bind("candles", new Candles(dataSource, symbols, intervals, upserts, selects,
-                s.getDuration("crypto.candles.overlap", Duration.ofSeconds(30))));
-        // the simulator's stream names, derived from crypto.symbols, for crypto.ws.url
-        context.getPropertiesComponent().addInitialProperty("crypto.ws.streams", symbols.stream()
+                s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30))));
+        // the simulator's stream names, derived from crypto-prices.symbols, for crypto-prices.ws.url
+        context.getPropertiesComponent().addInitialProperty("crypto-prices.ws.streams", symbols.stream()
                 .map(x -> x.toLowerCase(Locale.ROOT) + "@trade").collect(Collectors.joining("/")));
     }
 

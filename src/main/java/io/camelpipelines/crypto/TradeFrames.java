@@ -89,7 +89,7 @@ public class TradeFrames implements RecordParser<Tick> {
 
     private String symbol(String s) throws InvalidRecordException {
         if (s == null || !symbols.contains(s)) {
-            throw new InvalidRecordException("unknown symbol '" + s + "' (crypto.symbols: " + symbols + ")");
+            throw new InvalidRecordException("unknown symbol '" + s + "' (crypto-prices.symbols: " + symbols + ")");
         }
         return s;
     }

@@ -14,7 +14,7 @@ import io.camelpipelines.common.RatePacer;
 /**
  * A Binance-compatible trade stream for offline runs: per symbol a random-walk price (a few basis
  * points per trade), log-normal trade sizes, increasing trade ids, and frames in Binance's combined
- * stream format, at crypto.simulator.rate trades per second in total.
+ * stream format, at crypto-prices.simulator.rate trades per second in total.
  */
 public class TradeSimulator {
 

@@ -60,7 +60,7 @@ public final class Benchmark {
 
     /** The routes whose throughput is measured: stopped at start, each started by its scenario. */
     private static final List<String> MEASURED_ROUTES = List.of("clickstream-to-postgres", "food-orders-capture-log",
-            "food-orders-to-lake", "crypto-to-postgres");
+            "food-orders-to-lake", "crypto-prices-to-postgres");
     /** A scenario that makes no progress for this long has failed: it says so instead of waiting for ever. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
@@ -97,16 +97,16 @@ public final class Benchmark {
                 // a benchmark measures only what it names: no source of its own running, and routes started
                 // synchronously, so a route the benchmark stops cannot be started again by the route supervisor
                 Map.entry("camel.routecontroller.enabled", "false"),
-                // the trade simulator must serve its WebSocket for crypto-ingest to start; its route is stopped below
+                // the trade simulator must serve its WebSocket for crypto-prices-ingest to start; its route is stopped below
                 Map.entry("crypto-prices.simulator.rate", "1"),
-                Map.entry("clickstream.consumers", String.valueOf(consumers)),
+                Map.entry("clickstream.sink.consumers", String.valueOf(consumers)),
                 Map.entry("clickstream.sink.batch-size", String.valueOf(batchSize)),
                 // the aggregation would compete for PostgreSQL while the sink is measured
                 Map.entry("clickstream.aggregate.period", "3600000"),
                 Map.entry("food-orders.poll.batch-size", System.getProperty("bench.capture.batch-size", "10000")),
                 Map.entry("food-orders.poll.interval", "1000"),
-                Map.entry("food-orders.lake.max-records", System.getProperty("bench.lake.max-records", "20000")),
-                Map.entry("food-orders.consumers", System.getProperty("bench.lake.consumers", "1")),
+                Map.entry("food-orders.lake.batch-size", System.getProperty("bench.lake.max-records", "20000")),
+                Map.entry("food-orders.lake.consumers", System.getProperty("bench.lake.consumers", "1")),
                 Map.entry("food-orders.lake.roll-interval", "2000")));
         System.out.printf("application up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         brokers = app.property("kafka.brokers");
@@ -114,7 +114,7 @@ public final class Benchmark {
         for (String route : MEASURED_ROUTES) {
             app.context().getRouteController().stopRoute(route);
         }
-        for (String route : List.of("crypto-simulator", "crypto-candles", "crypto-ingest", "clickstream-simulator",
+        for (String route : List.of("crypto-prices-simulator", "crypto-prices-candles", "crypto-prices-ingest", "clickstream-simulator",
                 "food-orders-simulator")) {
             app.context().getRouteController().stopRoute(route);
         }
@@ -381,7 +381,7 @@ public final class Benchmark {
                 producer.send(new ProducerRecord<>("binance-prices", t.symbol().getBytes(), JSON.writeValueAsBytes(t)));
             }
         }
-        double outBefore = startMeasuredRoute("crypto-to-postgres", "crypto-prices");
+        double outBefore = startMeasuredRoute("crypto-prices-to-postgres", "crypto-prices");
         long t0 = System.nanoTime();
         awaitProgress("crypto-prices ticks", () -> app.metric("crypto-prices", Kind.OUT) - outBefore, n);
         record("crypto-prices ticks: Kafka -> PostgreSQL stock.real_time_prices (Camel route)", n, t0, null, null);
@@ -557,7 +557,7 @@ public final class Benchmark {
                 "max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 "java", System.getProperty("java.version")));
         doc.put("setup", Map.of("records", records, "avg_event_bytes", Math.round(avgBytes), "batch_size", batchSize,
-                "partitions", PARTITIONS, "clickstream_consumers", app.property("clickstream.consumers"),
+                "partitions", PARTITIONS, "clickstream_consumers", app.property("clickstream.sink.consumers"),
                 "postgres", "embedded 15, fsync=on, synchronous_commit=on",
                 "note", "one JVM: the Kafka broker, PostgreSQL's client side, Camel and the load all share its heap and 2 cores"));
         doc.put("results", results);
@@ -568,7 +568,7 @@ public final class Benchmark {
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores). ")
                 .append(String.format("%,d click events of %.0f bytes on average, %d partitions, batch size %,d, %s consumer(s);"
                         + " PostgreSQL embedded with fsync and synchronous_commit on. Everything runs in one JVM, so peak heap "
-                        + "includes the Kafka broker.%n%n", records, avgBytes, PARTITIONS, batchSize, app.property("clickstream.consumers")));
+                        + "includes the Kafka broker.%n%n", records, avgBytes, PARTITIONS, batchSize, app.property("clickstream.sink.consumers")));
         md.append("Ratios: the pipeline against the hand-written loop with its own write technique and consumer count, and "
                 + "against the fastest of the three hand-written loops in this run.\n\n");
         md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "

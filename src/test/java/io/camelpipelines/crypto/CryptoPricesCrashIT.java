@@ -53,7 +53,7 @@ class CryptoPricesCrashIT {
                 "food-orders.enabled", "false",
                 "clickstream.enabled", "false",
                 "crypto-prices.simulator.rate", "400",
-                "crypto.candles.period", "1000"));
+                "crypto-prices.candles.period", "1000"));
         String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/pipelines";
         try {
             Instant started = Instant.now().minus(Duration.ofMinutes(1));
@@ -65,7 +65,7 @@ class CryptoPricesCrashIT {
             assertThat(app.stop(Duration.ofSeconds(120))).isZero();
             app.set("crypto-prices.simulator.enabled", "false");
             app.start(null);
-            app.awaitRoutesStarted(Duration.ofMinutes(3), "crypto-to-postgres", "crypto-candles");
+            app.awaitRoutesStarted(Duration.ofMinutes(3), "crypto-prices-to-postgres", "crypto-prices-candles");
 
             Map<String, Integer> inKafka = ticksInTopic("127.0.0.1:" + kafkaPort, "binance-prices");
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))

@@ -43,14 +43,14 @@ class CryptoPricesIT {
         db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
         server = app.bean("binanceStreamServer", BinanceStreamServer.class);
         // known trades only: the random walk would share the symbols (not the windows, which are in 2020)
-        app.context().getRouteController().stopRoute("crypto-simulator");
+        app.context().getRouteController().stopRoute("crypto-prices-simulator");
         await().atMost(Duration.ofSeconds(30)).until(() -> server.clients() >= 1);
     }
 
     @org.junit.jupiter.api.AfterAll
     static void restoreSimulator() throws Exception {
         // a stopped route is DOWN in the health check: leave the application as it was found
-        app.context().getRouteController().startRoute("crypto-simulator");
+        app.context().getRouteController().startRoute("crypto-prices-simulator");
     }
 
     /** n trades of a symbol spread over [start, start + minutes), sent in shuffled order. */
@@ -157,6 +157,6 @@ class CryptoPricesIT {
         Map<String, io.camelpipelines.TopicRecords.DeadLetter> letters = io.camelpipelines.TopicRecords.deadLetters(
                 app.property("kafka.brokers"), "binance-prices", bad.keySet(), Duration.ofSeconds(30));
         bad.forEach((frame, reason) -> assertThat(letters.get(frame).reason()).contains(reason));
-        assertThat(app.context().getRouteController().getRouteStatus("crypto-ingest").isStarted()).isTrue();
+        assertThat(app.context().getRouteController().getRouteStatus("crypto-prices-ingest").isStarted()).isTrue();
     }
 }

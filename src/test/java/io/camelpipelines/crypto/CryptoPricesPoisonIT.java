@@ -80,14 +80,14 @@ class CryptoPricesPoisonIT {
         }
         records.add(Map.entry("ETHUSDT", good.get(0)));
         String brokers = app.property("kafka.brokers");
-        TopicRecords.send(brokers, app.property("crypto.topic"), records);
+        TopicRecords.send(brokers, app.property("crypto-prices.topic"), records);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> stored().size() == good.size());
         Map<Long, Integer> stored = stored();
         for (int i = 0; i < good.size(); i++) {
             assertThat(stored.get(firstId + i)).as("rows of trade " + (firstId + i)).isEqualTo(1);
         }
-        Map<String, TopicRecords.DeadLetter> letters = TopicRecords.deadLetters(brokers, app.property("crypto.topic"),
+        Map<String, TopicRecords.DeadLetter> letters = TopicRecords.deadLetters(brokers, app.property("crypto-prices.topic"),
                 hostile.keySet(), Duration.ofSeconds(60));
         hostile.forEach((value, reason) -> assertThat(letters.get(value).reason()).as(value).contains(reason));
         System.out.printf("crypto-prices poison test: %d hostile ticks each in binance-prices.dlq with its field named,"
