@@ -78,6 +78,8 @@ public class SharedConnections implements CamelConfiguration {
 
     private static void create(CamelContext context) {
         Settings s = new Settings(context.getPropertiesComponent());
+        // {{ms:<property>}} in routes: durations are written with their unit, endpoints get milliseconds
+        context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context.getPropertiesComponent()));
         String pgUrl = s.get("postgres.url", "jdbc:postgresql://127.0.0.1:5433/pipelines");
         String mongoUri = s.get("mongodb.uri", "mongodb://127.0.0.1:27017");
         String esHosts = s.get("elasticsearch.hosts", "http://127.0.0.1:9200");

@@ -8,19 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import javax.sql.DataSource;
-
-import io.camelpipelines.common.DatabaseSchema;
 import io.camelpipelines.common.JdbcBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
-import io.camelpipelines.common.PipelineMetrics;
-import io.camelpipelines.common.SharedConnections;
+import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.common.SqlFiles;
 import io.camelpipelines.infra.Settings;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.spi.Registry;
 
 /**
  * The beans the crypto-prices routes refer to (always bound: routes are created even when they do not
@@ -28,21 +22,21 @@ import org.apache.camel.spi.Registry;
  * and, with the simulator on, the simulator's WebSocket endpoint.
  */
 @Configuration
-public class CryptoConfiguration implements CamelConfiguration {
+public class CryptoConfiguration extends PipelineConfiguration {
+
+    public CryptoConfiguration() {
+        super("crypto-prices");
+    }
 
     @Override
-    public void configure(CamelContext context) {
-        Settings s = new Settings(context.getPropertiesComponent());
-        boolean enabled = s.getBoolean("crypto-prices.enabled", true);
-        SharedConnections.Shared shared = SharedConnections.ensure(context);
-        Registry registry = context.getRegistry();
-        DataSource dataSource = shared.dataSource();
-        PipelineMetrics metrics = shared.metrics();
+    protected void configure(Setup p) {
+        Settings s = p.settings();
+        CamelContext context = p.context();
         List<String> symbols = Arrays.stream(s.get("crypto-prices.symbols", "BTCUSDT,ETHUSDT").split(","))
                 .map(x -> x.trim().toUpperCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
         List<CandleInterval> intervals = CandleInterval.parseAll(s.get("crypto-prices.candles.intervals", "1m,5m"));
 
-        StringBuilder schema = new StringBuilder(SqlFiles.load(context, "sql/crypto-prices/schema.sql"));
+        StringBuilder schema = new StringBuilder(p.sql("sql/crypto-prices/schema.sql"));
         Map<String, String> upserts = new LinkedHashMap<>();
         Map<String, String> selects = new LinkedHashMap<>();
         for (CandleInterval i : intervals) {
@@ -51,17 +45,15 @@ public class CryptoConfiguration implements CamelConfiguration {
             upserts.put(i.label(), SqlFiles.load(context, "sql/crypto-prices/upsert-candles.sql", table));
             selects.put(i.label(), SqlFiles.load(context, "sql/crypto-prices/select-candles.sql", table));
         }
-        if (enabled) {
-            DatabaseSchema.apply(dataSource, schema.toString(), "crypto-prices", s.get("postgres.url", ""));
-        }
+        p.schema("crypto-prices", schema.toString());
 
-        TradeFrames frames = new TradeFrames(symbols, s.get("crypto-prices.topic", "binance-prices"), shared.deadLetters());
-        registry.bind("tradeFrames", frames);
-        TradeSimulator simulator = new TradeSimulator(symbols, Double.parseDouble(s.get("crypto-prices.simulator.rate", "20")));
-        registry.bind("tradeSimulator", simulator);
-        BinanceStreamServer server = new BinanceStreamServer(s.get("crypto-prices.simulator.path", "/sim/binance/stream"), simulator);
-        registry.bind("binanceStreamServer", server);
-        metrics.gauge("pipeline.simulator.frames.skipped", "Simulator frames not sent to a client that did not keep up",
+        TradeFrames frames = p.bind("tradeFrames", new TradeFrames(symbols, s.get("crypto-prices.topic", "binance-prices"),
+                p.shared().deadLetters()));
+        TradeSimulator simulator = p.bind("tradeSimulator",
+                new TradeSimulator(symbols, Double.parseDouble(s.get("crypto-prices.simulator.rate", "20"))));
+        BinanceStreamServer server = p.bind("binanceStreamServer",
+                new BinanceStreamServer(s.get("crypto-prices.simulator.path", "/sim/binance/stream"), simulator));
+        p.metrics().gauge("pipeline.simulator.frames.skipped", "Simulator frames not sent to a client that did not keep up",
                 "crypto-prices", server::skipped);
         if (s.getBoolean("crypto-prices.simulator.enabled", true)) {
             // the endpoint must exist before the ingest client's first connection attempt
@@ -71,10 +63,10 @@ public class CryptoConfiguration implements CamelConfiguration {
                 throw new IllegalStateException(e);
             }
         }
-        registry.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, metrics));
-        registry.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", dataSource,
-                SqlFiles.load(context, "sql/crypto-prices/insert-ticks.sql"), COLUMNS, metrics));
-        registry.bind("candles", new Candles(dataSource, symbols, intervals, upserts, selects,
+        p.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, p.metrics()));
+        p.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", p.dataSource(),
+                p.sql("sql/crypto-prices/insert-ticks.sql"), COLUMNS, p.metrics()));
+        p.bind("candles", new Candles(p.dataSource(), symbols, intervals, upserts, selects,
                 s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30))));
         // the simulator's stream names, derived from crypto-prices.symbols, for crypto-prices.ws.url
         context.getPropertiesComponent().addInitialProperty("crypto-prices.ws.streams", symbols.stream()

@@ -6,25 +6,25 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.camelpipelines.common.DatabaseSchema;
 import io.camelpipelines.common.KafkaRecordBatch;
+import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.common.PipelineMetrics;
-import io.camelpipelines.common.SharedConnections;
-import io.camelpipelines.common.SqlFiles;
 import io.camelpipelines.infra.Settings;
 import io.camelpipelines.infra.StartupFailure;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.spi.Registry;
 
 /**
  * The beans the food-orders routes refer to (always bound: routes are created even when they do not
  * start), and, when the pipeline is enabled, its source and watermark tables.
  */
 @Configuration
-public class FoodOrdersConfiguration implements CamelConfiguration {
+public class FoodOrdersConfiguration extends PipelineConfiguration {
+
+    public FoodOrdersConfiguration() {
+        super("food-orders");
+    }
 
     private static Long slotLag(DataSource dataSource, String slot) {
         try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
@@ -40,13 +40,12 @@ public class FoodOrdersConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) throws Exception {
-        Settings s = new Settings(context.getPropertiesComponent());
-        SharedConnections.Shared shared = SharedConnections.ensure(context);
-        Registry registry = context.getRegistry();
-        DataSource dataSource = shared.dataSource();
-        PipelineMetrics metrics = shared.metrics();
-        boolean enabled = s.getBoolean("food-orders.enabled", true);
+    protected void configure(Setup p) throws Exception {
+        Settings s = p.settings();
+        CamelContext context = p.context();
+        DataSource dataSource = p.dataSource();
+        PipelineMetrics metrics = p.metrics();
+        boolean enabled = p.enabled();
         String mode = s.get("food-orders.capture.mode", "log");
         if (!mode.equals("log") && !mode.equals("poll")) {
             throw new StartupFailure("food-orders.capture.mode must be 'log' or 'poll', not '" + mode + "'");
@@ -59,13 +58,9 @@ public class FoodOrdersConfiguration implements CamelConfiguration {
         pc.addOverrideProperty("food-orders.capture.database.hostname", source.host());
         pc.addOverrideProperty("food-orders.capture.database.port", String.valueOf(source.port()));
         pc.addOverrideProperty("food-orders.capture.database.dbname", source.database());
-        if (enabled) {
-            DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/schema.sql"), "food-orders",
-                    s.get("postgres.url", ""));
-            if (capture && mode.equals("log")) {
-                DatabaseSchema.apply(dataSource, SqlFiles.load(context, "sql/food-orders/publication.sql"),
-                        "food-orders capture", s.get("postgres.url", ""));
-            }
+        p.schema("food-orders", p.sql("sql/food-orders/schema.sql"));
+        if (capture && mode.equals("log")) {
+            p.schema("food-orders capture", p.sql("sql/food-orders/publication.sql"));
         }
 
         String topic = s.get("food-orders.topic", "food_orders_raw");
@@ -73,26 +68,26 @@ public class FoodOrdersConfiguration implements CamelConfiguration {
                 s.get("food-orders.capture.position-topic", topic + ".capture-position"),
                 s.get("food-orders.capture.transactional-id", "camel-pipelines-food-orders-capture"), Map.of());
         context.addService(publisher, true, true);
-        registry.bind("foodOrdersCapturePublisher", publisher);
-        registry.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,
+        p.bind("foodOrdersCapturePublisher", publisher);
+        p.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,
                 "food-orders-capture-log", metrics, dataSource, s.get("food-orders.capture.slot", "food_orders_capture")));
         if (capture && mode.equals("log")) {
             String slot = s.get("food-orders.capture.slot", "food_orders_capture");
             metrics.gauge("pipeline.capture.lag.bytes", "WAL the capture's replication slot holds on the source database:"
                     + " what it has not yet confirmed as published", "food-orders", () -> slotLag(dataSource, slot));
         }
-        registry.bind("foodOrdersPollCapture", new PollCapture(dataSource, publisher,
-                SqlFiles.load(context, "sql/food-orders/capture-orders.sql"),
-                SqlFiles.load(context, "sql/food-orders/open-transactions-start.sql"),
+        p.bind("foodOrdersPollCapture", new PollCapture(dataSource, publisher,
+                p.sql("sql/food-orders/capture-orders.sql"),
+                p.sql("sql/food-orders/open-transactions-start.sql"),
                 s.getInt("food-orders.poll.batch-size", 10_000),
                 s.getDuration("food-orders.poll.delay", Duration.ZERO)));
-        registry.bind("foodOrderGenerator", new FoodOrderGenerator(dataSource,
-                SqlFiles.load(context, "sql/food-orders/insert-orders.sql"),
+        p.bind("foodOrderGenerator", new FoodOrderGenerator(dataSource,
+                p.sql("sql/food-orders/insert-orders.sql"),
                 Double.parseDouble(s.get("food-orders.simulator.rate", "20")),
                 Double.parseDouble(s.get("food-orders.simulator.bad-share", "0.02"))));
-        registry.bind("foodOrderRecords", new KafkaRecordBatch<>("food-orders", new FoodOrderParser(), metrics));
+        p.bind("foodOrderRecords", new KafkaRecordBatch<>("food-orders", new FoodOrderParser(), metrics));
         try {
-            registry.bind("foodOrderLake", new ParquetLake("food-orders",
+            p.bind("foodOrderLake", new ParquetLake("food-orders",
                     s.getPath("food-orders.lake.path", s.get("pipelines.data-dir", "data") + "/lake/food/orders"), metrics));
         } catch (IOException e) {
             throw new StartupFailure("Cannot create the food-orders lake directory: " + e.getMessage()

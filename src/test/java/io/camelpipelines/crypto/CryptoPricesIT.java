@@ -159,4 +159,27 @@ class CryptoPricesIT {
         bad.forEach((frame, reason) -> assertThat(letters.get(frame).reason()).contains(reason));
         assertThat(app.context().getRouteController().getRouteStatus("crypto-prices-ingest").isStarted()).isTrue();
     }
+
+    @Test
+    void theApiAnswersJsonAndABadRequestIsA400WithTheReason() throws Exception {
+        var ok = app.get("/api/candles?symbol=BTCUSDT&interval=1m&limit=2");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(app.get("/api/markets").headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        Map<String, String> bad = Map.of(
+                "/api/candles?symbol=BTCUSDT&limit=abc", "limit 'abc' is not a whole number",
+                "/api/candles", "symbol is required",
+                "/api/candles?symbol=BTCUSDT&interval=7m", "interval '7m' is not one of");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            var r = app.get(e.getKey());
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("error").asText())
+                    .as(e.getKey()).contains(e.getValue());
+        }
+        var rebuild = app.post("/api/candles/rebuild?from=yesterday&to=2020-01-01T00:00:00Z", "");
+        assertThat(rebuild.statusCode()).as(rebuild.body()).isEqualTo(400);
+        assertThat(rebuild.body()).contains("yesterday");
+    }
 }
