@@ -26,7 +26,8 @@ public final class Application {
             SharedConnections.class,
             ClickstreamConfiguration.class,
             FoodOrdersConfiguration.class,
-            CryptoConfiguration.class);
+            CryptoConfiguration.class,
+            io.camelpipelines.productviews.ProductViewsConfiguration.class);
 
     private Application() {
     }

@@ -47,6 +47,7 @@ public final class RunningApplication {
         Map<String, String> overrides = Map.ofEntries(
                 Map.entry("pipelines.data-dir", workDir.resolve("data").toString()),
                 Map.entry("kafka.embedded.port", "0"),
+                Map.entry("product-views.remote.embedded.port", "0"),
                 Map.entry("postgres.embedded.port", "0"),
                 Map.entry("mongodb.embedded.port", "0"),
                 Map.entry("elasticsearch.embedded.port", "0"),
@@ -61,6 +62,7 @@ public final class RunningApplication {
                 // smaller than what one test indexes, so every run goes through several bulk requests
                 Map.entry("clickstream.aggregate.chunk-size", "13"),
                 Map.entry("food-orders.simulator.enabled", "false"),
+                Map.entry("product-views.simulator.enabled", "false"),
                 Map.entry("food-orders.poll.interval", "500"),
                 // smaller than the groups of rows sharing a created_at, so ties straddle polls
                 Map.entry("food-orders.poll.batch-size", "7"),

@@ -33,7 +33,14 @@ public final class TopicRecords {
 
     /** Sends the values (key, value) to the topic in this order, in one producer session, and waits for the acks. */
     public static void send(String brokers, String topic, List<Map.Entry<String, String>> records) throws Exception {
+        send(brokers, topic, records, Map.of());
+    }
+
+    /** As {@link #send(String, String, List)}, with client settings such as a SASL login. */
+    public static void send(String brokers, String topic, List<Map.Entry<String, String>> records,
+                            Map<String, Object> settings) throws Exception {
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {

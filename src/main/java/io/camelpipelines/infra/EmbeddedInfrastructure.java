@@ -74,6 +74,17 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     s.getInt("kafka.embedded.partitions", 4),
                     dataDir.resolve("kafka")));
         }
+        // product-views reads a remote cluster; unless one is named, a second broker stands in for it, with SASL
+        if (s.getBoolean("product-views.enabled", true)
+                && embedded("kafka-remote", "product-views.remote.brokers", s)) {
+            String password = s.find("product-views.remote.password")
+                    .orElseGet(() -> java.util.UUID.randomUUID().toString());
+            plan.add(new KafkaBroker("kafka-remote", 2, host,
+                    s.getInt("product-views.remote.embedded.port", 9093), 0,
+                    s.getInt("kafka.embedded.partitions", 4), dataDir.resolve("kafka-remote"),
+                    new KafkaBroker.Sasl("product-views.remote.brokers", s.get("product-views.remote.username",
+                            "product-views-bridge"), "product-views.remote.password", password)));
+        }
         if (embedded("postgres", "postgres.url", s)) {
             plan.add(new PostgresServer(host,
                     s.getInt("postgres.embedded.port", 5433),

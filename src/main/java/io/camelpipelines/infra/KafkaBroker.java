@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM.
  * Its log lives under the data directory, so topics and committed offsets survive a restart.
+ * The local broker listens in plain text; a broker standing in for a remote cluster listens with SASL/PLAIN only,
+ * so its clients authenticate exactly as they would against the real one.
  */
 public class KafkaBroker implements EmbeddedService {
 
@@ -32,21 +34,41 @@ public class KafkaBroker implements EmbeddedService {
     private final int requestedControllerPort;
     private final int partitions;
     private final Path logDir;
+    private final String name;
+    private final int nodeId;
+    /** SASL/PLAIN: the client's user and password, and the properties that tell the application where it is. */
+    private final Sasl sasl;
     private int port;
     private int controllerPort;
     private KafkaRaftServer server;
 
+    /** A remote cluster's stand-in: its address goes to {@code brokersProperty}, the client's password to {@code passwordProperty}. */
+    public record Sasl(String brokersProperty, String user, String passwordProperty, String password) {
+        String brokerPassword() {
+            // the broker's own inter-broker login, derived so it needs no setting of its own
+            return Integer.toHexString(password.hashCode()) + "-" + password.length() + "-broker";
+        }
+    }
+
     public KafkaBroker(String host, int port, int controllerPort, int partitions, Path logDir) {
+        this("kafka", 1, host, port, controllerPort, partitions, logDir, null);
+    }
+
+    public KafkaBroker(String name, int nodeId, String host, int port, int controllerPort, int partitions, Path logDir,
+                       Sasl sasl) {
+        this.name = name;
+        this.nodeId = nodeId;
         this.host = host;
         this.requestedPort = port;
         this.requestedControllerPort = controllerPort;
         this.partitions = partitions;
         this.logDir = logDir;
+        this.sasl = sasl;
     }
 
     @Override
     public String name() {
-        return "kafka";
+        return name;
     }
 
     @Override
@@ -65,14 +87,22 @@ public class KafkaBroker implements EmbeddedService {
 
     private Properties brokerProperties(int controllerPort) {
         Properties p = new Properties();
+        String listener = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        p.put("node.id", String.valueOf(nodeId));
+        p.put("controller.quorum.voters", nodeId + "@" + host + ":" + controllerPort);
+        p.put("listeners", listener + "://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", listener + "://" + host + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+        if (sasl != null) {
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    + " required username=\"broker\" password=\"" + sasl.brokerPassword() + "\" user_broker=\""
+                    + sasl.brokerPassword() + "\" user_" + sasl.user() + "=\"" + sasl.password() + "\";");
+        }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", String.valueOf(partitions));
         p.put("auto.create.topics.enable", "true");
@@ -95,7 +125,7 @@ public class KafkaBroker implements EmbeddedService {
         new Formatter()
                 .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
                 .setSupportedFeatures(Features.PRODUCTION_FEATURES)
-                .setNodeId(1)
+                .setNodeId(nodeId)
                 .setClusterId(Uuid.randomUuid().toString())
                 .addDirectory(logDir.toString())
                 .setMetadataLogDirectory(logDir.toString())
@@ -106,9 +136,20 @@ public class KafkaBroker implements EmbeddedService {
     }
 
     private void awaitReady() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        Map<String, Object> client = new java.util.HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+        if (sasl != null) {
+            client.putAll(clientSecurity(sasl.user(), sasl.password()));
+        }
+        try (Admin admin = Admin.create(client)) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** The client settings that log in to a SASL/PLAIN listener. */
+    public static Map<String, Object> clientSecurity(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
     }
 
     public String bootstrap() {
@@ -122,12 +163,13 @@ public class KafkaBroker implements EmbeddedService {
 
     @Override
     public String description() {
-        return "in-process broker (KRaft), log in " + logDir;
+        return "in-process broker (KRaft" + (sasl == null ? "" : ", SASL/PLAIN only") + "), log in " + logDir;
     }
 
     @Override
     public Map<String, String> connectionProperties() {
-        return Map.of("kafka.brokers", bootstrap());
+        return sasl == null ? Map.of("kafka.brokers", bootstrap())
+                : Map.of(sasl.brokersProperty(), bootstrap(), sasl.passwordProperty(), sasl.password());
     }
 
     @Override

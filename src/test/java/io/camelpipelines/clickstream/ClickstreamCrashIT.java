@@ -50,6 +50,7 @@ class ClickstreamCrashIT {
                 "elasticsearch.embedded.port", String.valueOf(esPort),
                 // only the pipeline under test, and only the events this test sends
                 "food-orders.enabled", "false",
+                "product-views.enabled", "false",
                 "crypto-prices.enabled", "false",
                 "clickstream.simulator.enabled", "false",
                 "clickstream.aggregate.period", "1000"));

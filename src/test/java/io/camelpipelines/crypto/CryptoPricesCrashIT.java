@@ -51,6 +51,7 @@ class CryptoPricesCrashIT {
                 "kafka.embedded.port", String.valueOf(kafkaPort),
                 // only the pipeline under test
                 "food-orders.enabled", "false",
+                "product-views.enabled", "false",
                 "clickstream.enabled", "false",
                 "crypto-prices.simulator.rate", "400",
                 "crypto-prices.candles.period", "1000"));

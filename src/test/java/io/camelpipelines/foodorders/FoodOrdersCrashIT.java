@@ -40,6 +40,7 @@ class FoodOrdersCrashIT {
                 // only the pipeline under test: the others' sources would only compete for the two cores
                 "clickstream.enabled", "false",
                 "crypto-prices.enabled", "false",
+                "product-views.enabled", "false",
                 "food-orders.simulator.enabled", "false",
                 "food-orders.lake.roll-interval", "500",
                 "food-orders.capture.commit-interval", "250"));

@@ -50,6 +50,7 @@ public final class ApplicationProcess implements AutoCloseable {
         p.put("camel.server.port", String.valueOf(httpPort));
         p.put("camel.management.port", String.valueOf(httpPort));
         p.put("kafka.embedded.port", "0");
+        p.put("product-views.remote.embedded.port", "0");
         p.put("postgres.embedded.port", "0");
         p.put("mongodb.embedded.port", "0");
         p.put("elasticsearch.embedded.port", "0");

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Passwords given to the shipped jar (the embedded PostgreSQL's, one inside an external MongoDB URI) never appear
+ * Passwords given to the shipped jar (the embedded PostgreSQL's, the remote Kafka cluster's, one inside an external
+ * MongoDB URI) never appear
  * in its log, /api/services, the health details, the metrics or what Jolokia shows of the JVM and of Camel's
  * endpoints: each place is read and searched for the passwords themselves.
  */
@@ -24,8 +25,11 @@ class SecretsIT {
     void noPasswordAppearsInLogsServicesHealthMetricsOrJolokia() throws Exception {
         String pgPassword = "Pg-S3cret-" + UUID.randomUUID();
         String mongoPassword = "Mongo-S3cret-" + UUID.randomUUID();
+        String kafkaPassword = "Kafka-S3cret-" + UUID.randomUUID();
         ApplicationProcess app = ApplicationProcess.prepare("secrets-it", Map.of(
                 "postgres.embedded.password", pgPassword,
+                // the remote cluster's login: the bridge and the simulator use it in a JAAS line of their endpoints
+                "product-views.remote.password", kafkaPassword,
                 // an external MongoDB that is not there: its check is DOWN, and the URI with its password is in use
                 "mongodb.uri", "mongodb://pipelines:" + mongoPassword + "@127.0.0.1:" + Ports.free("127.0.0.1")
                         + "/pipelines?serverSelectionTimeoutMS=1000",
@@ -52,6 +56,7 @@ class SecretsIT {
             seen.forEach((where, text) -> {
                 assertThat(text).as(where).doesNotContain(pgPassword);
                 assertThat(text).as(where).doesNotContain(mongoPassword);
+                assertThat(text).as(where).doesNotContain(kafkaPassword);
             });
             System.out.printf("secrets test: %d places read (%d characters), no password in any%n", seen.size(),
                     seen.values().stream().mapToInt(String::length).sum());

@@ -58,7 +58,7 @@ class ShippedJarIT {
     @Order(1)
     void startsEveryServiceAndEveryRouteOfTheRoutesDirectory() throws Exception {
         assertThat(app.getJson("/api/services")).extracting(row -> row.path("service").asText())
-                .containsExactlyInAnyOrder("kafka", "postgres", "mongodb", "elasticsearch");
+                .containsExactlyInAnyOrder("kafka", "kafka-remote", "postgres", "mongodb", "elasticsearch");
         Set<String> declared = routeIdsIn(app.workDir().resolve("routes"));
         assertThat(declared).as("route files found").hasSizeGreaterThan(10);
         // of the two food-orders capture routes only the configured mode's runs (log by default)
@@ -82,7 +82,7 @@ class ShippedJarIT {
     @Order(2)
     void sigtermStopsEverythingWithExitCodeZeroAndLeavesNothingBehind() throws Exception {
         Set<Integer> ports = app.ports();
-        assertThat(ports).hasSize(5);
+        assertThat(ports).hasSize(6);
         assertThat(app.leftoverProcesses()).as("PostgreSQL and Elasticsearch run from the data directory").isNotEmpty();
 
         if (captureMode().equals("log")) {

@@ -1,0 +1,70 @@
+package io.camelpipelines.productviews;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Indexes;
+import io.camelpipelines.common.KafkaForwarder;
+import io.camelpipelines.common.KafkaRecordBatch;
+import io.camelpipelines.common.MongoBatchWriter;
+import io.camelpipelines.common.PipelineConfiguration;
+import io.camelpipelines.common.SharedConnections;
+import io.camelpipelines.infra.Settings;
+import org.apache.camel.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beans of the product-views routes: the parser shared by the bridge (remote → local topic) and the store
+ * (local topic → MongoDB), the bridge's forwarder to the local cluster, the MongoDB writer, and the simulator that
+ * feeds the remote cluster in the default profile.
+ */
+@Configuration
+public class ProductViewsConfiguration extends PipelineConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProductViewsConfiguration.class);
+
+    public ProductViewsConfiguration() {
+        super("product-views");
+    }
+
+    @Override
+    protected void configure(Setup p) {
+        Settings s = p.settings();
+        ProductViewParser parser = new ProductViewParser();
+        p.bind("productViewRecords", new KafkaRecordBatch<>("product-views", parser, p.metrics()));
+        KafkaForwarder<ProductView> forwarder = p.bind("productViewForwarder", new KafkaForwarder<>("product-views",
+                s.get("kafka.brokers", "127.0.0.1:9092"), s.get("product-views.topic", "processed_product_views"),
+                p.metrics()));
+        try {
+            p.context().addService(forwarder, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        MongoBatchWriter<ProductView> store = p.bind("productViewDocuments", new MongoBatchWriter<>("product-views",
+                p.context().getRegistry().lookupByNameAndType(SharedConnections.MONGO_CLIENT, MongoClient.class),
+                s.get("product-views.store.database", "kafka_data_db"),
+                s.get("product-views.store.collection", "product_views_records"),
+                ProductViewDocuments::of, p.metrics()));
+        p.bind("productViewGenerator", new ProductViewGenerator(
+                Double.parseDouble(s.get("product-views.simulator.rate", "20")),
+                s.getInt("product-views.simulator.days", 3), s.getInt("product-views.simulator.products", 500),
+                s.getInt("product-views.simulator.devices", 2_000)));
+        p.schema("product-views", p.sql("sql/product-views/schema.sql"));
+        p.bind("productViewReports", new ProductViewReports(store.collection(), p.dataSource(), java.util.Map.of(
+                "delete", p.sql("sql/product-views/delete-report.sql"),
+                "products", p.sql("sql/product-views/insert-product-views-daily.sql"),
+                "stores", p.sql("sql/product-views/insert-country-views-daily.sql"),
+                "referrers", p.sql("sql/product-views/insert-referrer-views-daily.sql"),
+                "select", p.sql("sql/product-views/select-report.sql"))));
+        if (!p.enabled()) {
+            return;
+        }
+        try {
+            // what the daily reports select and group by
+            store.collection().createIndex(Indexes.ascending("view_date", "product_id"));
+            store.collection().createIndex(Indexes.ascending("view_date", "store_id"));
+        } catch (RuntimeException e) {
+            LOG.warn("MongoDB indexes for product views not created yet ({}); they are created at the next start",
+                    e.getMessage());
+        }
+    }
+}
