@@ -30,6 +30,7 @@ final class ProductViewDocuments {
                 .append("referrer_url", v.referrerUrl())
                 .append("collection", v.collection())
                 .append("product_id", v.productId())
-                .append("option", v.option());
+                .append("option", v.option())
+                .append("stored_at", new Date());
     }
 }

@@ -48,6 +48,8 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
                 Double.parseDouble(s.get("product-views.simulator.rate", "20")),
                 s.getInt("product-views.simulator.days", 3), s.getInt("product-views.simulator.products", 500),
                 s.getInt("product-views.simulator.devices", 2_000)));
+        p.bind("productViewRetention", new ProductViewRetention(store.collection(),
+                s.getDuration("product-views.store.retention", java.time.Duration.ofDays(7))));
         p.schema("product-views", p.sql("sql/product-views/schema.sql"));
         p.bind("productViewReports", new ProductViewReports(store.collection(), p.dataSource(), java.util.Map.of(
                 "delete", p.sql("sql/product-views/delete-report.sql"),

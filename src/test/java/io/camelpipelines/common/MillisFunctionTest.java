@@ -13,6 +13,7 @@ class MillisFunctionTest {
         assertThat(MillisFunction.millis("p", "30s")).isEqualTo(30_000);
         assertThat(MillisFunction.millis("p", "2m")).isEqualTo(120_000);
         assertThat(MillisFunction.millis("p", "1h")).isEqualTo(3_600_000);
+        assertThat(MillisFunction.millis("p", "7d")).isEqualTo(7 * 86_400_000L);
         assertThat(MillisFunction.millis("p", "1000")).isEqualTo(1_000);
         assertThatThrownBy(() -> MillisFunction.millis("clickstream.aggregate.period", "soon"))
                 .hasMessageContaining("clickstream.aggregate.period must be a duration");

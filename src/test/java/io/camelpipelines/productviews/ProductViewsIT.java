@@ -207,6 +207,21 @@ class ProductViewsIT {
                 + " input; a second run changed nothing%n", date, products.size(), stores.size(), byReferrer.size());
     }
 
+    @Test
+    void viewsStoredLongerAgoThanTheRetentionAreDeletedAndTheOthersKept() {
+        MongoCollection<Document> views = app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
+                .getDatabase("kafka_data_db").getCollection("product_views_records");
+        Instant now = Instant.now();
+        views.insertOne(new Document("_id", "old-" + marker).append("stored_at", java.util.Date.from(now.minus(Duration.ofDays(8)))));
+        views.insertOne(new Document("_id", "new-" + marker).append("stored_at", java.util.Date.from(now.minus(Duration.ofDays(6)))));
+
+        long deleted = app.bean("productViewRetention", ProductViewRetention.class).run();
+
+        assertThat(deleted).isGreaterThanOrEqualTo(1);
+        assertThat(views.countDocuments(Filters.eq("_id", "old-" + marker))).isZero();
+        assertThat(views.countDocuments(Filters.eq("_id", "new-" + marker))).isEqualTo(1);
+    }
+
     /** The report tables of a date, read back through GET /api/reports/product-views, in the shape computed above. */
     private Map<String, Object> reportTables(String date) throws Exception {
         var r = app.get("/api/reports/product-views?date=" + date);
