@@ -60,6 +60,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         if (!p.enabled()) {
             return;
         }
+        replayIntoAnEmptyStore(store, s);
         try {
             // what the daily reports select and group by
             store.collection().createIndex(Indexes.ascending("view_date", "product_id"));
@@ -67,6 +68,32 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         } catch (RuntimeException e) {
             LOG.warn("MongoDB indexes for product views not created yet ({}); they are created at the next start",
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Kafka is the source of truth and the embedded MongoDB starts empty at every start: when the store holds no
+     * view, the store's consumer group forgets its offsets and reads processed_product_views from the beginning
+     * (idempotent by _id, so a store that was merely empty loses nothing and doubles nothing).
+     */
+    private static void replayIntoAnEmptyStore(MongoBatchWriter<ProductView> store, Settings s) {
+        String group = s.get("product-views.store.group", "product-views-mongodb");
+        try {
+            if (store.collection().estimatedDocumentCount() > 0) {
+                return;
+            }
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("kafka.brokers", "127.0.0.1:9092")))) {
+                admin.deleteConsumerGroups(java.util.List.of(group)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                LOG.info("product-views: the MongoDB store is empty; consumer group {} starts again from the beginning of {}",
+                        group, s.get("product-views.topic", "processed_product_views"));
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                LOG.warn("product-views: could not rewind consumer group {} for an empty store: {}", group, e.getCause().getMessage());
+            }
+        } catch (Exception e) {
+            LOG.warn("product-views: could not rewind consumer group {} for an empty store: {}", group, e.getMessage());
         }
     }
 }
