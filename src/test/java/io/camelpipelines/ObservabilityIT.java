@@ -86,8 +86,11 @@ public class ObservabilityIT {
         List<Map<String, String>> rows = JSON.readValue(r.body(),
                 JSON.getTypeFactory().constructCollectionType(List.class, Map.class));
         assertThat(rows).extracting(m -> m.get("service"))
-                .containsExactlyInAnyOrder("kafka", "postgres", "mongodb", "elasticsearch");
+                .containsExactlyInAnyOrder("kafka", "kafka-remote", "postgres", "mongodb", "elasticsearch");
         assertThat(rows).filteredOn(m -> m.get("service").equals("kafka")).singleElement()
                 .satisfies(m -> assertThat(m.get("address")).isEqualTo(app.property("kafka.brokers")));
+        assertThat(rows).filteredOn(m -> m.get("service").equals("kafka-remote")).singleElement()
+                .satisfies(m -> assertThat(m.get("address")).isEqualTo(app.property("product-views.remote.brokers")))
+                .satisfies(m -> assertThat(m.get("mode")).contains("SASL/PLAIN only"));
     }
 }
