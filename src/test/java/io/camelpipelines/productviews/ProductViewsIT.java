@@ -88,12 +88,9 @@ class ProductViewsIT {
         bad.keySet().forEach(v -> records.add(Map.entry("bad", v)));
         // ten views twice, as a redelivering upstream would
         good.values().stream().limit(10).forEach(v -> records.add(Map.entry(v.path("product_id").asText(), v.toString())));
-        TopicRecords.send(app.property("product-views.remote.brokers"), app.property("product-views.remote.topic"), records,
-                KafkaBroker.clientSecurity(app.property("product-views.remote.username"),
-                        app.property("product-views.remote.password")));
+        sendToRemote(records);
 
-        MongoCollection<Document> views = app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
-                .getDatabase("kafka_data_db").getCollection("product_views_records");
+        MongoCollection<Document> views = storedViews();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> views.countDocuments(Filters.eq("device_id", "device-" + marker)) >= good.size());
         Map<String, Document> stored = new HashMap<>();
@@ -147,11 +144,8 @@ class ProductViewsIT {
         input.add(view("r-" + marker + "-next", "rp-" + marker + "-0", start.plusSeconds(86_400 + 5).getEpochSecond(), "0"));
         List<Map.Entry<String, String>> records = new ArrayList<>();
         input.forEach(v -> records.add(Map.entry(v.path("product_id").asText(), v.toString())));
-        TopicRecords.send(app.property("product-views.remote.brokers"), app.property("product-views.remote.topic"), records,
-                KafkaBroker.clientSecurity(app.property("product-views.remote.username"),
-                        app.property("product-views.remote.password")));
-        MongoCollection<Document> views = app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
-                .getDatabase("kafka_data_db").getCollection("product_views_records");
+        sendToRemote(records);
+        MongoCollection<Document> views = storedViews();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> views.countDocuments(Filters.regex("_id", "^r-" + marker)) == input.size());
 
@@ -209,8 +203,7 @@ class ProductViewsIT {
 
     @Test
     void viewsStoredLongerAgoThanTheRetentionAreDeletedAndTheOthersKept() {
-        MongoCollection<Document> views = app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
-                .getDatabase("kafka_data_db").getCollection("product_views_records");
+        MongoCollection<Document> views = storedViews();
         Instant now = Instant.now();
         views.insertOne(new Document("_id", "old-" + marker).append("stored_at", java.util.Date.from(now.minus(Duration.ofDays(8)))));
         views.insertOne(new Document("_id", "new-" + marker).append("stored_at", java.util.Date.from(now.minus(Duration.ofDays(6)))));
@@ -220,6 +213,18 @@ class ProductViewsIT {
         assertThat(deleted).isGreaterThanOrEqualTo(1);
         assertThat(views.countDocuments(Filters.eq("_id", "old-" + marker))).isZero();
         assertThat(views.countDocuments(Filters.eq("_id", "new-" + marker))).isEqualTo(1);
+    }
+
+    /** Writes the records to the remote cluster's topic through its SASL listener, as upstream does. */
+    private void sendToRemote(List<Map.Entry<String, String>> records) throws Exception {
+        TopicRecords.send(app.property("product-views.remote.brokers"), app.property("product-views.remote.topic"), records,
+                KafkaBroker.clientSecurity(app.property("product-views.remote.username"),
+                        app.property("product-views.remote.password")));
+    }
+
+    private MongoCollection<Document> storedViews() {
+        return app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
+                .getDatabase("kafka_data_db").getCollection("product_views_records");
     }
 
     /** The report tables of a date, read back through GET /api/reports/product-views, in the shape computed above. */
