@@ -1,4 +1,5 @@
-// Polls the application's own APIs: /api/markets once, then /api/candles per symbol and /api/pipelines.
+// Polls the application's own APIs: /api/markets once, then /api/candles per symbol, /api/pipelines and the latest
+// product-views report.
 const charts = {};
 let markets = { symbols: [], intervals: [] };
 
@@ -53,9 +54,27 @@ async function drawCounters() {
   document.querySelector('#counters tbody').innerHTML = rows.join('');
 }
 
+const TOP = 10;
+
+function topRows(rows, key) {
+  return rows.slice(0, TOP).map(r =>
+    `<tr><td>${r[key]}</td><td>${r.view_count}</td><td>${r.unique_visitors}</td></tr>`).join('');
+}
+
+async function drawProductViews() {
+  const report = await json('/api/reports/product-views');
+  const date = document.getElementById('report-date');
+  date.dataset.date = report.report_date || '';
+  date.textContent = report.report_date
+    ? `· report of ${report.report_date} (UTC)`
+    : '· no report yet (daily at product-views.report.cron, or POST /api/reports/product-views)';
+  document.querySelector('#top-products tbody').innerHTML = topRows(report.products, 'product_id');
+  document.querySelector('#top-stores tbody').innerHTML = topRows(report.stores, 'store_id');
+}
+
 async function refresh() {
   try {
-    await Promise.all([drawCandles(), drawCounters()]);
+    await Promise.all([drawCandles(), drawCounters(), drawProductViews()]);
   } catch (e) {
     document.getElementById('status').textContent = 'error: ' + e.message;
   }

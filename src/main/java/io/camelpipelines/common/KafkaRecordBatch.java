@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,10 @@ public class KafkaRecordBatch<T> {
     @SuppressWarnings("unchecked")
     public void parse(Exchange batch) {
         List<Exchange> records = batch.getMessage().getBody(List.class);
+        if (batch.getFromEndpoint() instanceof KafkaEndpoint kafka
+                && kafka.getComponent().getPollExceptionStrategy() instanceof KafkaPollRetry retry) {
+            retry.polled();
+        }
         List<ParsedRecord<T>> valid = new ArrayList<>(records.size());
         List<DeadLetter> rejected = new ArrayList<>();
         for (Exchange record : records) {

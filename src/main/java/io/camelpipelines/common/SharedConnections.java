@@ -105,6 +105,10 @@ public class SharedConnections implements CamelConfiguration {
         context.getRegistry().bind(METRICS, metrics);
         context.getRegistry().bind(DEAD_LETTERS, deadLetters);
         context.getRegistry().bind("kafkaBatchCommit", new KafkaBatchCommit());
+        context.getRegistry().bind("kafkaPollRetry", new KafkaPollRetry("the local Kafka cluster",
+                s.get("kafka.brokers", "127.0.0.1:9092"), null, "kafka.brokers and camel.component.kafka.* security",
+                s.getDuration("kafka.poll-retry.max-backoff", java.time.Duration.ofSeconds(10)),
+                s.getDuration("kafka.poll-retry.remind-every", java.time.Duration.ofMinutes(5))));
         context.getRegistry().bind("kafkaMessages", new KafkaMessages());
         context.getRegistry().bind("droppedRecords", new DroppedRecords(metrics));
         context.getRegistry().bind("staticFiles", new StaticFiles());

@@ -22,6 +22,11 @@ import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import org.apache.camel.StaticService;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,23 +36,43 @@ import org.slf4j.LoggerFactory;
  * view per product; views and distinct devices per store; views per referrer), written to PostgreSQL replacing
  * that date's rows in one transaction, so a re-run changes nothing. Views without the key are left out.
  */
-public class ProductViewReports {
+@ManagedResource(description = "product-views: the daily product, store and referrer reports")
+public class ProductViewReports extends ServiceSupport implements StaticService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductViewReports.class);
 
     private final MongoCollection<Document> views;
     private final DataSource dataSource;
     private final Map<String, String> sql;
+    private volatile String lastReport = "none since start";
 
-    /** {@code sql}: delete, products, stores, referrers, select (the files of sql/product-views/). */
+    /** {@code sql}: delete, products, stores, referrers, select, latest (the files of sql/product-views/). */
     public ProductViewReports(MongoCollection<Document> views, DataSource dataSource, Map<String, String> sql) {
         this.views = views;
         this.dataSource = dataSource;
         this.sql = Map.copyOf(sql);
     }
 
+    /** The JMX face of {@link #run}: what an operator types in Hawtio or JConsole, answered in one line. */
+    @ManagedOperation(description = "Runs the reports of a UTC date (YYYY-MM-DD; empty: the latest complete date"
+            + " present) and replaces that date's rows; returns what was written")
+    public String runReport(String date) throws SQLException {
+        return run(date).toString();
+    }
+
+    @ManagedAttribute(description = "The last report run (cron, HTTP or JMX) since start and what it wrote")
+    public String getLastReport() {
+        return lastReport;
+    }
+
     /** Runs the report of a date (YYYY-MM-DD), or of the latest complete date present; returns what it wrote. */
     public Map<String, Object> run(String date) throws SQLException {
+        Map<String, Object> result = report(date);
+        lastReport = java.time.Instant.now() + " " + result;
+        return result;
+    }
+
+    private Map<String, Object> report(String date) throws SQLException {
         LocalDate day = date == null || date.isBlank() ? latestCompleteDate() : parse(date);
         Map<String, Object> result = new LinkedHashMap<>();
         if (day == null) {
@@ -147,15 +172,22 @@ public class ProductViewReports {
         }
     }
 
-    /** The three tables of a date: {"report_date": …, "products": [...], "stores": [...], "referrers": [...]}. */
+    /**
+     * The three tables of a date: {"report_date": …, "products": [...], "stores": [...], "referrers": [...]}; with no
+     * date, of the latest date reported (report_date null and empty tables before the first report).
+     */
     public Map<String, Object> read(String date) throws SQLException {
-        String d = parse(date).toString();
+        String d = date == null || date.isBlank() ? latestReportDate() : parse(date).toString();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("report_date", d);
         Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
         tables.put("products", new ArrayList<>());
         tables.put("stores", new ArrayList<>());
         tables.put("referrers", new ArrayList<>());
+        if (d == null) {
+            out.putAll(tables);
+            return out;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.get("select"))) {
             for (int i = 1; i <= 3; i++) {
                 ps.setString(i, d);
@@ -179,6 +211,13 @@ public class ProductViewReports {
         }
         out.putAll(tables);
         return out;
+    }
+
+    private String latestReportDate() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.get("latest"));
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getDate(1) != null ? rs.getDate(1).toLocalDate().toString() : null;
+        }
     }
 
     private LocalDate latestCompleteDate() {

@@ -3,12 +3,14 @@ package io.camelpipelines.productviews;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.model.Indexes;
 import io.camelpipelines.common.KafkaForwarder;
+import io.camelpipelines.common.KafkaPollRetry;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.MongoBatchWriter;
 import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.common.SharedConnections;
 import io.camelpipelines.infra.Settings;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
 public class ProductViewsConfiguration extends PipelineConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductViewsConfiguration.class);
+
+    /** The Kafka component of the bridge's consumer: the remote cluster, with its own poll failure reports. */
+    static final String REMOTE_COMPONENT = "product-views-remote";
 
     public ProductViewsConfiguration() {
         super("product-views");
@@ -39,6 +44,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        p.context().addComponent(REMOTE_COMPONENT, remoteCluster(s));
         MongoBatchWriter<ProductView> store = p.bind("productViewDocuments", new MongoBatchWriter<>("product-views",
                 p.context().getRegistry().lookupByNameAndType(SharedConnections.MONGO_CLIENT, MongoClient.class),
                 s.get("product-views.store.database", "kafka_data_db"),
@@ -51,12 +57,20 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         p.bind("productViewRetention", new ProductViewRetention(store.collection(),
                 s.getDuration("product-views.store.retention", java.time.Duration.ofDays(7))));
         p.schema("product-views", p.sql("sql/product-views/schema.sql"));
-        p.bind("productViewReports", new ProductViewReports(store.collection(), p.dataSource(), java.util.Map.of(
+        ProductViewReports reports = p.bind("productViewReports", new ProductViewReports(store.collection(),
+                p.dataSource(), java.util.Map.of(
                 "delete", p.sql("sql/product-views/delete-report.sql"),
                 "products", p.sql("sql/product-views/insert-product-views-daily.sql"),
                 "stores", p.sql("sql/product-views/insert-country-views-daily.sql"),
                 "referrers", p.sql("sql/product-views/insert-referrer-views-daily.sql"),
-                "select", p.sql("sql/product-views/select-report.sql"))));
+                "select", p.sql("sql/product-views/select-report.sql"),
+                "latest", p.sql("sql/product-views/select-latest-report-date.sql"))));
+        try {
+            // a service, so JMX shows its runReport operation (org.apache.camel:type=services,name=ProductViewReports)
+            p.context().addService(reports, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         if (!p.enabled()) {
             return;
         }
@@ -69,6 +83,25 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
             LOG.warn("MongoDB indexes for product views not created yet ({}); they are created at the next start",
                     e.getMessage());
         }
+    }
+
+    /**
+     * A component of its own for the remote cluster, so a refused login names this cluster and the password setting
+     * (not the local cluster's) and is retried: a password fixed on either side is picked up without a restart.
+     */
+    private static KafkaComponent remoteCluster(Settings s) {
+        KafkaComponent remote = new KafkaComponent();
+        remote.setPollExceptionStrategy(new KafkaPollRetry("product-views' remote Kafka cluster",
+                s.get("product-views.remote.brokers", "127.0.0.1:9093"),
+                s.get("product-views.remote.username", "product-views-bridge"),
+                "product-views.remote.password (environment: PRODUCT_VIEWS_REMOTE_PASSWORD)",
+                s.getDuration("kafka.poll-retry.max-backoff", java.time.Duration.ofSeconds(10)),
+                s.getDuration("kafka.poll-retry.remind-every", java.time.Duration.ofMinutes(5))));
+        // the consumer settings camel.component.kafka.* gives the local component; the rest are endpoint parameters
+        remote.getConfiguration().setPollTimeoutMs(s.getDuration("camel.component.kafka.poll-timeout-ms",
+                java.time.Duration.ofMillis(500)).toMillis());
+        remote.getConfiguration().setIsolationLevel(s.get("camel.component.kafka.isolation-level", "read_committed"));
+        return remote;
     }
 
     /**

@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The dashboard in a real browser (Debian's headless Chromium): real candles drawn, every pipeline's counters shown. */
+/**
+ * The dashboard in a real browser (Debian's headless Chromium): real candles drawn, every pipeline's counters shown,
+ * and the latest product-views report's top products and stores.
+ */
 class DashboardIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -35,12 +38,36 @@ class DashboardIT {
                     json.readTree(app.get("/api/candles?symbol=" + symbol + "&interval=1m&limit=5").body()).size() > 0);
         }
 
+        // yesterday's product views, reported: the two most viewed products of that day are this test's
+        String marker = java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.time.LocalDate yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        long noon = yesterday.atTime(12, 0).toEpochSecond(java.time.ZoneOffset.UTC);
+        List<java.util.Map.Entry<String, String>> views = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            String product = "dash-" + marker + (i < 50 ? "-a" : "-b");
+            views.add(java.util.Map.entry(product, json.writeValueAsString(java.util.Map.of("id", "dash-" + marker + "-" + i,
+                    "product_id", product, "time_stamp", noon + i, "store_id", 900 + i % 2, "device_id", "d" + i))));
+        }
+        io.camelpipelines.TopicRecords.send(app.property("product-views.remote.brokers"),
+                app.property("product-views.remote.topic"), views, io.camelpipelines.infra.KafkaBroker.clientSecurity(
+                        app.property("product-views.remote.username"), app.property("product-views.remote.password")));
+        // reported again until every view is stored and counted
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            app.post("/api/reports/product-views?date=" + yesterday, "");
+            String latest = app.get("/api/reports/product-views").body();
+            return latest.contains("\"dash-" + marker + "-a\",\"view_count\":50")
+                    && latest.contains("\"dash-" + marker + "-b\",\"view_count\":40");
+        });
+
         String dom = chromium("--dump-dom");
         Matcher drawn = Pattern.compile("id=\"status\" data-candles=\"(\\d+)\"").matcher(dom);
         assertThat(drawn.find()).as(dom).isTrue();
         assertThat(Integer.parseInt(drawn.group(1))).isGreaterThanOrEqualTo(2);
         assertThat(dom).contains("id=\"chart-BTCUSDT\"", "id=\"chart-ETHUSDT\"", "<canvas")
-                .contains("<td>clickstream</td>", "<td>crypto-prices</td>");
+                .contains("<td>clickstream</td>", "<td>crypto-prices</td>", "<td>product-views</td>")
+                .contains("data-date=\"" + yesterday + "\"")
+                .contains("<tr><td>dash-" + marker + "-a</td><td>50</td><td>50</td></tr>")
+                .contains("<tr><td>dash-" + marker + "-b</td><td>40</td><td>40</td></tr>");
 
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         chromium("--screenshot=" + shot, "--window-size=1280,1000");

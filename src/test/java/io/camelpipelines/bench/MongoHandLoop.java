@@ -1,0 +1,147 @@
+package io.camelpipelines.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.bson.Document;
+
+/**
+ * The Kafka -> MongoDB stage as a careful engineer writes it by hand with kafka-clients and the MongoDB driver:
+ * {@code threads} consumers in one group, each polling up to {@code batchSize} views, parsing them with Jackson
+ * into documents with the same fields the pipeline stores, one unordered {@code insertMany} per poll (a duplicate
+ * id is skipped by the server, so a redelivery doubles nothing), then committing the offsets. The ceiling
+ * product-views' store is compared with.
+ */
+final class MongoHandLoop {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final int DUPLICATE_KEY = 11000;
+
+    private final String brokers;
+    private final String topic;
+    private final String group;
+    private final MongoCollection<Document> collection;
+    private final int batchSize;
+    private final long target;
+    private final AtomicLong written = new AtomicLong();
+
+    MongoHandLoop(String brokers, String topic, String group, MongoCollection<Document> collection, int batchSize,
+                  long target) {
+        this.brokers = brokers;
+        this.topic = topic;
+        this.group = group;
+        this.collection = collection;
+        this.batchSize = batchSize;
+        this.target = target;
+    }
+
+    /** Runs until {@code target} documents are written; fails if none is written for {@code stall}. */
+    void run(int threads, Duration stall) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(pool.submit(() -> {
+                    consume();
+                    return null;
+                }));
+            }
+            long last = -1;
+            long lastMove = System.nanoTime();
+            while (written.get() < target) {
+                for (Future<?> w : workers) {
+                    if (w.isDone()) {
+                        w.get();
+                    }
+                }
+                if (written.get() != last) {
+                    last = written.get();
+                    lastMove = System.nanoTime();
+                } else if (System.nanoTime() - lastMove > stall.toNanos()) {
+                    throw new IllegalStateException("insertMany loop stalled at " + last + " of " + target);
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            for (Future<?> w : workers) {
+                w.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void consume() throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (written.get() < target) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                List<Document> documents = new ArrayList<>(batch.count());
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    documents.add(document(JSON.readValue(r.value(), MAP)));
+                }
+                int inserted = documents.size();
+                try {
+                    collection.insertMany(documents, new InsertManyOptions().ordered(false));
+                } catch (MongoBulkWriteException e) {
+                    if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != DUPLICATE_KEY)) {
+                        throw e;
+                    }
+                    inserted -= e.getWriteErrors().size();
+                }
+                try {
+                    consumer.commitSync();
+                } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                         | org.apache.kafka.common.errors.RebalanceInProgressException rebalanced) {
+                    // the partitions moved: their new owner gets these views again and the duplicate ids are skipped
+                }
+                written.addAndGet(inserted);
+            }
+        }
+    }
+
+    private static Document document(Map<String, Object> view) {
+        Instant at = Instant.ofEpochSecond(((Number) view.get("time_stamp")).longValue());
+        Document d = new Document("_id", view.get("id"));
+        view.forEach((k, v) -> {
+            if (!k.equals("id")) {
+                d.append(k, v);
+            }
+        });
+        return d.append("view_time", Date.from(at))
+                .append("view_date", LocalDate.ofInstant(at, ZoneOffset.UTC).toString())
+                .append("stored_at", new Date());
+    }
+}
