@@ -8,12 +8,12 @@ import java.util.Date;
 import org.bson.Document;
 
 /** A product view as a MongoDB document: {@code _id} = its id, plus the UTC time and date the reports group by. */
-final class ProductViewDocuments {
+public final class ProductViewDocuments {
 
     private ProductViewDocuments() {
     }
 
-    static Document of(ProductView v) {
+    public static Document of(ProductView v) {
         Instant at = Instant.ofEpochSecond(v.timeStamp());
         return new Document("_id", v.id())
                 .append("time_stamp", v.timeStamp())

@@ -60,7 +60,7 @@ public final class Benchmark {
 
     /** The routes whose throughput is measured: stopped at start, each started by its scenario. */
     private static final List<String> MEASURED_ROUTES = List.of("clickstream-to-postgres", "food-orders-capture-log",
-            "food-orders-to-lake", "crypto-prices-to-postgres");
+            "food-orders-to-lake", "crypto-prices-to-postgres", "product-views-bridge", "product-views-to-mongodb");
     /** A scenario that makes no progress for this long has failed: it says so instead of waiting for ever. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
@@ -75,6 +75,9 @@ public final class Benchmark {
     private DataSource db;
     private double sameTechniqueLoopRate;
     private double bestLoopRate;
+    private double mongoLoopRate;
+    /** Findings that are not a rate, printed under the table. */
+    private final List<String> notes = new ArrayList<>();
     private double jvmCpuStart;
     private double postgresCpuStart;
 
@@ -107,7 +110,9 @@ public final class Benchmark {
                 Map.entry("food-orders.poll.interval", "1000"),
                 Map.entry("food-orders.lake.batch-size", System.getProperty("bench.lake.max-records", "20000")),
                 Map.entry("food-orders.lake.consumers", System.getProperty("bench.lake.consumers", "1")),
-                Map.entry("food-orders.lake.roll-interval", "2000")));
+                Map.entry("food-orders.lake.roll-interval", "2000"),
+                // the benchmark writes the remote topic itself, so its counts are exact
+                Map.entry("product-views.simulator.enabled", "false")));
         System.out.printf("application up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         brokers = app.property("kafka.brokers");
         db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
@@ -143,6 +148,10 @@ public final class Benchmark {
         }
         if (only.isEmpty() || only.equals("crypto-prices")) {
             cryptoTicksAndCandles(Integer.getInteger("bench.ticks", 1_000_000));
+        }
+        if (only.isEmpty() || only.equals("product-views")) {
+            new ProductViewsBench(this).run(Integer.getInteger("bench.views", 200_000),
+                    Integer.getInteger("bench.report-views", 1_000_000));
         }
         write(avgBytes);
     }
@@ -484,9 +493,9 @@ public final class Benchmark {
         r.put("records", n);
         r.put("seconds", round(seconds, 2));
         r.put("records_per_s", Math.round(rate));
-        boolean pipeline = comparedToHandLoops(name);
-        r.put("ratio_to_same_technique_loop", pipeline ? round(rate / sameTechniqueLoopRate, 2) : null);
-        r.put("ratio_to_best_loop", pipeline ? round(rate / bestLoopRate, 2) : null);
+        double[] reference = references(name);
+        r.put("ratio_to_same_technique_loop", reference != null ? round(rate / reference[0], 2) : null);
+        r.put("ratio_to_best_loop", reference != null ? round(rate / reference[1], 2) : null);
         r.put("p50_ms", p50 == null ? null : round(p50, 1));
         r.put("p99_ms", p99 == null ? null : round(p99, 1));
         r.put("peak_heap_mb", peakHeapMb());
@@ -497,9 +506,52 @@ public final class Benchmark {
         return rate;
     }
 
-    /** Only the stage that moves the same click events compares with the hand-written Kafka -> PostgreSQL loops. */
-    private boolean comparedToHandLoops(String scenario) {
-        return sameTechniqueLoopRate > 0 && scenario.startsWith("clickstream pipeline");
+    /**
+     * The hand-written loops a scenario is compared with, {same technique, best}: the click event loops for the
+     * clickstream stage, the insertMany loop for product-views' store; null for the others.
+     */
+    private double[] references(String scenario) {
+        if (sameTechniqueLoopRate > 0 && scenario.startsWith("clickstream pipeline")) {
+            return new double[] {sameTechniqueLoopRate, bestLoopRate};
+        }
+        if (mongoLoopRate > 0 && scenario.startsWith("product-views store")) {
+            return new double[] {mongoLoopRate, mongoLoopRate};
+        }
+        return null;
+    }
+
+    // what the per-pipeline benchmark classes use
+    RunningApplication app() {
+        return app;
+    }
+
+    void mongoLoopRate(double rate) {
+        mongoLoopRate = rate;
+    }
+
+    void note(String text) {
+        notes.add(text);
+        System.out.println(text);
+    }
+
+    double measure(String name, long n, long startNanos) {
+        return record(name, n, startNanos, null, null);
+    }
+
+    double startRoute(String route, String pipeline) throws Exception {
+        return startMeasuredRoute(route, pipeline);
+    }
+
+    void resetPeak() {
+        resetPeakHeap();
+    }
+
+    static void awaitCount(String what, java.util.function.DoubleSupplier done, long target) throws InterruptedException {
+        awaitProgress(what, done, target);
+    }
+
+    static Duration stall() {
+        return STALL;
     }
 
     private static double round(double v, int digits) {
@@ -561,6 +613,7 @@ public final class Benchmark {
                 "postgres", "embedded 15, fsync=on, synchronous_commit=on",
                 "note", "one JVM: the Kafka broker, PostgreSQL's client side, Camel and the load all share its heap and 2 cores"));
         doc.put("results", results);
+        doc.put("notes", notes);
         Files.writeString(dir.resolve("latest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
 
         StringBuilder md = new StringBuilder("# Benchmark results\n\n");
@@ -569,8 +622,9 @@ public final class Benchmark {
                 .append(String.format("%,d click events of %.0f bytes on average, %d partitions, batch size %,d, %s consumer(s);"
                         + " PostgreSQL embedded with fsync and synchronous_commit on. Everything runs in one JVM, so peak heap "
                         + "includes the Kafka broker.%n%n", records, avgBytes, PARTITIONS, batchSize, app.property("clickstream.sink.consumers")));
-        md.append("Ratios: the pipeline against the hand-written loop with its own write technique and consumer count, and "
-                + "against the fastest of the three hand-written loops in this run.\n\n");
+        md.append("Ratios: the clickstream pipeline against the hand-written loop with its own write technique and consumer "
+                + "count, and against the fastest of the three hand-written loops in this run; product-views' store against "
+                + "the hand-written kafka-clients -> insertMany loop on the same views.\n\n");
         md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "
                 + "| p99 ms | peak heap MB | CPU s: JVM / PostgreSQL |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -579,6 +633,10 @@ public final class Benchmark {
                     r.get("records"), r.get("seconds"), r.get("records_per_s"), dash(r.get("ratio_to_same_technique_loop")),
                     dash(r.get("ratio_to_best_loop")), dash(r.get("p50_ms")),
                     dash(r.get("p99_ms")), r.get("peak_heap_mb"), r.get("jvm_cpu_s"), r.get("postgres_cpu_s")));
+        }
+        if (!notes.isEmpty()) {
+            md.append('\n');
+            notes.forEach(n -> md.append("- ").append(n).append('\n'));
         }
         Files.writeString(dir.resolve("latest.md"), md.toString());
         System.out.println();

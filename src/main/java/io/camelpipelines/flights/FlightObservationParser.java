@@ -1,0 +1,127 @@
+package io.camelpipelines.flights;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelpipelines.common.FieldRules;
+import io.camelpipelines.common.InvalidRecordException;
+import io.camelpipelines.common.Json;
+import io.camelpipelines.common.RecordParser;
+
+/**
+ * The rules every flight observation meets, applied by the sources before publishing and by the consumer to what it
+ * reads from flight-data: an IATA-style flight number (carrier code + 1 to 4 digits), a positive price that fits
+ * NUMERIC(12,2), an ISO 4217 currency, a departure after the moment it was observed, cities named.
+ */
+public class FlightObservationParser implements RecordParser<FlightObservation> {
+
+    /** Two-character carrier designator (letters or a digit and a letter: AI, 6E, G8), 1-4 digits, optional suffix. */
+    static final Pattern FLIGHT_NUMBER = Pattern.compile("(?:[A-Z]{2}|[A-Z][0-9]|[0-9][A-Z])[0-9]{1,4}[A-Z]?");
+    private static final Pattern IATA = Pattern.compile("[A-Z]{3}");
+
+    @Override
+    public FlightObservation parse(byte[] value) throws InvalidRecordException {
+        JsonNode n;
+        try {
+            n = Json.DECIMALS.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (n == null || !n.isObject()) {
+            throw new InvalidRecordException("not a JSON object");
+        }
+        JsonNode price = n.get("price");
+        BigDecimal p;
+        if (price == null || price.isNull()) {
+            p = null;
+        } else if (price.isNumber()) {
+            p = price.decimalValue();
+        } else if (price.isTextual()) {
+            try {
+                p = new BigDecimal(price.asText().trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRecordException("price '" + price.asText() + "' is not a number");
+            }
+        } else {
+            throw new InvalidRecordException("price must be a number, not " + price.getNodeType().name().toLowerCase());
+        }
+        return check(new FlightObservation(
+                FieldRules.text(n, "flight_number", 10), FieldRules.text(n, "airline", 100),
+                FieldRules.text(n, "source", 100), FieldRules.text(n, "destination", 100),
+                FieldRules.text(n, "origin_code", 3), FieldRules.text(n, "destination_code", 3),
+                p, FieldRules.text(n, "currency", 3),
+                time(n, "departure_time"), time(n, "arrival_time"), time(n, "scraped_at"),
+                FieldRules.text(n, "source_site", 50)));
+    }
+
+    /** The observation if it meets every rule; otherwise the first rule it breaks, naming the field. */
+    public FlightObservation check(FlightObservation o) throws InvalidRecordException {
+        require("flight_number", o.flightNumber());
+        if (!FLIGHT_NUMBER.matcher(o.flightNumber()).matches()) {
+            throw new InvalidRecordException("flight_number '" + o.flightNumber() + "' is not a carrier code and 1-4 digits");
+        }
+        require("source", o.source());
+        require("destination", o.destination());
+        require("source_site", o.sourceSite());
+        codeOrNull("origin_code", o.originCode());
+        codeOrNull("destination_code", o.destinationCode());
+        if (o.price() == null) {
+            throw new InvalidRecordException("missing price");
+        }
+        if (o.price().signum() <= 0) {
+            throw new InvalidRecordException("price " + o.price().toPlainString() + " is not positive");
+        }
+        FieldRules.numeric("price", o.price(), 12, 2);
+        require("currency", o.currency());
+        try {
+            if (!o.currency().equals(o.currency().toUpperCase()) || Currency.getInstance(o.currency()) == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException("currency '" + o.currency() + "' is not an ISO 4217 code");
+        }
+        if (o.scrapedAt() == null) {
+            throw new InvalidRecordException("missing scraped_at");
+        }
+        if (o.departureTime() == null) {
+            throw new InvalidRecordException("missing departure_time");
+        }
+        if (!o.departureTime().isAfter(o.scrapedAt())) {
+            throw new InvalidRecordException("departure_time " + o.departureTime() + " is not after scraped_at "
+                    + o.scrapedAt() + ": the flight had left when its price was seen");
+        }
+        if (o.arrivalTime() != null && !o.arrivalTime().isAfter(o.departureTime())) {
+            throw new InvalidRecordException("arrival_time " + o.arrivalTime() + " is not after departure_time");
+        }
+        return o;
+    }
+
+    private static void require(String field, String v) throws InvalidRecordException {
+        if (v == null || v.isBlank()) {
+            throw new InvalidRecordException("missing " + field);
+        }
+    }
+
+    private static void codeOrNull(String field, String v) throws InvalidRecordException {
+        if (v != null && !IATA.matcher(v).matches()) {
+            throw new InvalidRecordException(field + " '" + v + "' is not a three-letter IATA code");
+        }
+    }
+
+    private static Instant time(JsonNode n, String field) throws InvalidRecordException {
+        String raw = FieldRules.text(n, field, 40);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return FieldRules.inRange(field, raw, java.time.OffsetDateTime.parse(raw).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new InvalidRecordException(field + " '" + raw + "' is not an ISO-8601 time with offset");
+        }
+    }
+}
