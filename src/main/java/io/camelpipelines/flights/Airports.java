@@ -12,19 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * IATA airport codes and the cities they serve, from {@code flights/airports.csv} (iata,city,airport): sources
- * that give codes get city names, and a search by city name finds its codes.
+ * IATA airport codes, the cities they serve and their time zones, from {@code flights/airports.csv}
+ * (iata,city,zone,airport): sources that give codes get city names, local times (as flight-offer APIs give them)
+ * become instants, and a search by city name finds its codes.
  */
 public final class Airports {
 
     private final Map<String, String> cityByCode = new LinkedHashMap<>();
+    private final Map<String, java.time.ZoneId> zoneByCode = new LinkedHashMap<>();
 
-    public Airports(Map<String, String> cityByCode) {
+    public Airports(Map<String, String> cityByCode, Map<String, java.time.ZoneId> zoneByCode) {
         cityByCode.forEach((code, city) -> this.cityByCode.put(code.toUpperCase(Locale.ROOT), city));
+        zoneByCode.forEach((code, zone) -> this.zoneByCode.put(code.toUpperCase(Locale.ROOT), zone));
     }
 
     public static Airports fromResource(String resource) {
         Map<String, String> cities = new LinkedHashMap<>();
+        Map<String, java.time.ZoneId> zones = new LinkedHashMap<>();
         try (InputStream in = Airports.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("airport table " + resource + " is not on the classpath");
@@ -32,20 +36,27 @@ public final class Airports {
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             r.readLine();
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.split(",", 3);
-                if (f.length >= 2 && !f[0].isBlank()) {
+                String[] f = line.split(",", 4);
+                if (f.length >= 3 && !f[0].isBlank()) {
                     cities.put(f[0].trim(), f[1].trim());
+                    zones.put(f[0].trim(), java.time.ZoneId.of(f[2].trim()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Airports(cities);
+        return new Airports(cities, zones);
     }
 
     /** The city of an IATA code, if the table knows it. */
     public Optional<String> city(String code) {
         return code == null ? Optional.empty() : Optional.ofNullable(cityByCode.get(code.trim().toUpperCase(Locale.ROOT)));
+    }
+
+    /** The time zone of an airport (local departure times are given in it); UTC when the table does not know it. */
+    public java.time.ZoneId zone(String code) {
+        return code == null ? java.time.ZoneOffset.UTC
+                : zoneByCode.getOrDefault(code.trim().toUpperCase(Locale.ROOT), java.time.ZoneOffset.UTC);
     }
 
     /** The IATA code of a city (the first airport listed for it), if the table knows it. */
