@@ -27,7 +27,8 @@ public final class Application {
             ClickstreamConfiguration.class,
             FoodOrdersConfiguration.class,
             CryptoConfiguration.class,
-            io.camelpipelines.productviews.ProductViewsConfiguration.class);
+            io.camelpipelines.productviews.ProductViewsConfiguration.class,
+            io.camelpipelines.flights.FlightsConfiguration.class);
 
     private Application() {
     }

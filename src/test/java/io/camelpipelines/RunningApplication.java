@@ -63,6 +63,15 @@ public final class RunningApplication {
                 Map.entry("clickstream.aggregate.chunk-size", "13"),
                 Map.entry("food-orders.simulator.enabled", "false"),
                 Map.entry("product-views.simulator.enabled", "false"),
+                Map.entry("flights.simulator.enabled", "false"),
+                Map.entry("flights.console.from", "earliest"),
+                // the API and page sources run when FlightsIT starts them, then every 2 seconds
+                Map.entry("flights.api.enabled", "false"),
+                Map.entry("flights.pages.enabled", "false"),
+                Map.entry("flights.api.cron", "0/2 * * * * ?"),
+                Map.entry("flights.pages.cron", "0/2 * * * * ?"),
+                Map.entry("flights.pages.polite-delay", "20ms"),
+                Map.entry("flights.api.backoff", "100ms"),
                 Map.entry("food-orders.poll.interval", "500"),
                 // smaller than the groups of rows sharing a created_at, so ties straddle polls
                 Map.entry("food-orders.poll.batch-size", "7"),

@@ -78,6 +78,13 @@ public final class TopicRecords {
     /** Reads {@code <topic>.dlq} from the beginning until {@code n} dead letters whose value contains the marker. */
     public static List<DeadLetter> deadLettersContaining(String brokers, String topic, String marker, int n,
                                                          Duration timeout) {
+        return deadLettersWhere(brokers, topic, d -> d.value() != null && d.value().contains(marker), n, timeout);
+    }
+
+    /** Reads {@code <topic>.dlq} from the beginning until {@code n} dead letters match. */
+    public static List<DeadLetter> deadLettersWhere(String brokers, String topic,
+                                                    java.util.function.Predicate<DeadLetter> match, int n,
+                                                    Duration timeout) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
@@ -87,8 +94,9 @@ public final class TopicRecords {
             consumer.subscribe(List.of(topic + ".dlq"));
             await().atMost(timeout).until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && r.value().contains(marker)) {
-                        found.add(new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route")));
+                    DeadLetter d = new DeadLetter(r.key(), r.value(), header(r, "dlq.reason"), header(r, "dlq.route"));
+                    if (match.test(d)) {
+                        found.add(d);
                     }
                 }
                 return found.size() >= n;

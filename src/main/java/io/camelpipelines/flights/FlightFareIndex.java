@@ -1,0 +1,208 @@
+package io.camelpipelines.flights;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.get.GetResult;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import io.camelpipelines.common.DeadLetter;
+import io.camelpipelines.common.KafkaRecordBatch;
+import io.camelpipelines.common.ParsedRecord;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The searchable side of flights: one Elasticsearch document per (flight_number, departure_time) holding the
+ * latest price (by when it was observed), the lowest seen and when, first and last seen. A batch's observations are
+ * folded per document, merged with the stored documents (one multi-get) and written back in one bulk request, each
+ * write conditional on the version it read. The fold is order-independent and idempotent, so redelivered and late
+ * observations leave the right document; a concurrent change (a version conflict) fails the batch, which is retried
+ * and re-reads. Elasticsearch failing (429, 5xx, unreachable) fails the batch too; a document Elasticsearch refuses
+ * for its content sends the observations of that document to flight-data.dlq. (Records out are counted once, by the
+ * price history written before it.) A scripted upsert would save the read, but the embedded Elasticsearch has no
+ * scripting module.
+ */
+public class FlightFareIndex {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlightFareIndex.class);
+    private static final Comparator<FlightObservation> LATEST = Comparator.comparing(FlightObservation::scrapedAt)
+            .thenComparing(FlightObservation::sourceSite).thenComparing(FlightObservation::price);
+    private static final Comparator<FlightObservation> LOWEST = Comparator.comparing(FlightObservation::price)
+            .thenComparing(FlightObservation::scrapedAt).thenComparing(FlightObservation::sourceSite);
+
+    private final ElasticsearchClient elasticsearch;
+    private final String index;
+    private final Airports airports;
+    private volatile boolean indexReady;
+
+    public FlightFareIndex(ElasticsearchClient elasticsearch, String index, Airports airports) {
+        this.elasticsearch = elasticsearch;
+        this.index = index;
+        this.airports = airports;
+    }
+
+    /** Creates the index with its explicit mapping if it does not exist yet. */
+    public void ensureIndex() throws IOException {
+        if (indexReady) {
+            return;
+        }
+        if (!elasticsearch.indices().exists(e -> e.index(index)).value()) {
+            try (InputStream mapping = getClass().getClassLoader().getResourceAsStream("elasticsearch/flights.json")) {
+                elasticsearch.indices().create(c -> c.index(index).withJson(mapping));
+                LOG.info("Created Elasticsearch index {} with its mapping", index);
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+            }
+        }
+        indexReady = true;
+    }
+
+    /** One document's observations of this batch, and the latest and lowest of them. */
+    private static final class Fold {
+        final List<ParsedRecord<FlightObservation>> rows = new ArrayList<>();
+        FlightObservation latest;
+        FlightObservation lowest;
+        FlightObservation first;
+
+        void add(ParsedRecord<FlightObservation> row) {
+            FlightObservation o = row.value();
+            rows.add(row);
+            latest = latest == null || LATEST.compare(o, latest) > 0 ? o : latest;
+            lowest = lowest == null || LOWEST.compare(o, lowest) < 0 ? o : lowest;
+            first = first == null || o.scrapedAt().isBefore(first.scrapedAt()) ? o : first;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void write(Exchange exchange) throws Exception {
+        List<ParsedRecord<FlightObservation>> rows = exchange.getMessage().getBody(List.class);
+        if (rows == null || rows.isEmpty()) {
+            return;
+        }
+        ensureIndex();
+        Map<String, Fold> folds = new LinkedHashMap<>();
+        for (ParsedRecord<FlightObservation> row : rows) {
+            folds.computeIfAbsent(documentId(row.value()), k -> new Fold()).add(row);
+        }
+        MgetResponse<Map> stored = elasticsearch.mget(m -> m.index(index).ids(new ArrayList<>(folds.keySet())), Map.class);
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
+        List<String> written = new ArrayList<>();
+        for (MultiGetResponseItem<Map> item : stored.docs()) {
+            if (item.isFailure()) {
+                throw new IllegalStateException("Elasticsearch could not read flight " + item.failure().id() + ": "
+                        + item.failure().error().reason() + "; the batch is retried");
+            }
+            GetResult<Map> got = item.result();
+            Fold fold = folds.get(got.id());
+            Map<String, Object> before = got.found() ? (Map<String, Object>) got.source() : null;
+            Map<String, Object> after = merge(before, fold);
+            if (after.equals(before)) {
+                continue;
+            }
+            written.add(got.id());
+            if (before == null) {
+                bulk.operations(op -> op.create(c -> c.id(got.id()).document(after)));
+            } else {
+                bulk.operations(op -> op.index(i -> i.id(got.id()).document(after).ifSeqNo(got.seqNo())
+                        .ifPrimaryTerm(got.primaryTerm())));
+            }
+        }
+        if (written.isEmpty()) {
+            return;
+        }
+        BulkResponse response = elasticsearch.bulk(bulk.build());
+        List<DeadLetter> refused = new ArrayList<>();
+        List<BulkResponseItem> items = response.items();
+        for (BulkResponseItem item : items) {
+            if (item.error() == null) {
+                continue;
+            }
+            String reason = item.error().type() + ": " + item.error().reason()
+                    + (item.error().causedBy() == null ? "" : " (" + item.error().causedBy().reason() + ")");
+            if (item.status() == 409 || item.status() == 429 || item.status() >= 500) {
+                throw new IllegalStateException("Elasticsearch could not write flight " + item.id() + " (" + item.status()
+                        + " " + reason + "); the batch is retried");
+            }
+            for (ParsedRecord<FlightObservation> row : folds.get(item.id()).rows) {
+                refused.add(KafkaRecordBatch.deadLetter(row.source(), "refused by Elasticsearch (" + item.status() + ") "
+                        + reason, exchange.getFromRouteId()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            List<DeadLetter> all = new ArrayList<>(exchange.getProperty(KafkaRecordBatch.DEAD_LETTERS, List.class));
+            all.addAll(refused);
+            exchange.setProperty(KafkaRecordBatch.DEAD_LETTERS, all);
+        }
+    }
+
+    /** The stored document with this batch's observations folded in; the same document when they change nothing. */
+    Map<String, Object> merge(Map<String, Object> stored, Fold fold) {
+        Map<String, Object> d = stored == null ? new LinkedHashMap<>() : new LinkedHashMap<>(stored);
+        Instant latestSeen = stored == null ? null : Instant.parse((String) stored.get("latest_seen_at"));
+        if (latestSeen == null || fold.latest.scrapedAt().isAfter(latestSeen)
+                || fold.latest.scrapedAt().equals(latestSeen) && fold.latest.sourceSite().compareTo(
+                        (String) stored.get("latest_source_site")) > 0) {
+            d.putAll(fixed(fold.latest));
+            d.put("latest_price", fold.latest.price().doubleValue());
+            d.put("latest_seen_at", fold.latest.scrapedAt().toString());
+            d.put("latest_source_site", fold.latest.sourceSite());
+        }
+        double storedLowest = stored == null ? Double.MAX_VALUE : ((Number) stored.get("lowest_price")).doubleValue();
+        double lowest = fold.lowest.price().doubleValue();
+        if (stored == null || lowest < storedLowest || lowest == storedLowest
+                && fold.lowest.scrapedAt().isBefore(Instant.parse((String) stored.get("lowest_seen_at")))) {
+            d.put("lowest_price", lowest);
+            d.put("lowest_seen_at", fold.lowest.scrapedAt().toString());
+            d.put("lowest_source_site", fold.lowest.sourceSite());
+        }
+        if (stored == null || fold.first.scrapedAt().isBefore(Instant.parse((String) stored.get("first_seen_at")))) {
+            d.put("first_seen_at", fold.first.scrapedAt().toString());
+        }
+        if (stored == null || fold.latest.scrapedAt().isAfter(Instant.parse((String) stored.get("last_seen_at")))) {
+            d.put("last_seen_at", fold.latest.scrapedAt().toString());
+        }
+        return d;
+    }
+
+    /** The fields that describe the flight rather than one sighting of its price. */
+    private Map<String, Object> fixed(FlightObservation o) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("flight_number", o.flightNumber());
+        f.put("airline", o.airline());
+        f.put("source", o.source());
+        f.put("destination", o.destination());
+        f.put("origin_code", o.originCode());
+        f.put("destination_code", o.destinationCode());
+        f.put("departure_time", o.departureTime().toString());
+        f.put("arrival_time", o.arrivalTime() == null ? null : o.arrivalTime().toString());
+        f.put("departure_date", departureDate(o).toString());
+        f.put("currency", o.currency());
+        f.values().removeIf(java.util.Objects::isNull);
+        return f;
+    }
+
+    /** The local date of departure at the origin, what a traveller searching by date means. */
+    LocalDate departureDate(FlightObservation o) {
+        String code = o.originCode() != null ? o.originCode() : airports.code(o.source()).orElse(null);
+        return LocalDate.ofInstant(o.departureTime(), airports.zone(code));
+    }
+
+    public static String documentId(FlightObservation o) {
+        return o.flightNumber() + "|" + o.departureTime();
+    }
+}

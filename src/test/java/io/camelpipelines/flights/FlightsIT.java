@@ -1,0 +1,321 @@
+package io.camelpipelines.flights;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camelpipelines.RunningApplication;
+import io.camelpipelines.TopicRecords;
+import io.camelpipelines.common.SharedConnections;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * flights through the real broker, PostgreSQL and Elasticsearch: observations sent out of order and partly twice
+ * leave each observation once in flight_prices and, per flight, the latest and lowest price in the index as this
+ * test computes them; bad records go to flight-data.dlq naming the field; the search and history APIs answer from
+ * those stores; the console consumer logs the seed's line.
+ */
+class FlightsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneId INDIA = ZoneId.of("Asia/Kolkata");
+    private final RunningApplication app = RunningApplication.get();
+    private final String marker = UUID.randomUUID().toString().substring(0, 8);
+    private final Random random = new Random();
+
+    /** A flight number of this run: a carrier code no source uses (digit + letter) and four random digits. */
+    private String flightNumber(int i) {
+        return (char) ('0' + i) + "Z" + (1000 + random.nextInt(9000));
+    }
+
+    private ObjectNode observation(String flight, Instant departure, String price, Instant scrapedAt, String site) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("flight_number", flight);
+        n.put("airline", "Test Air " + marker);
+        n.put("source", "Port Blair");
+        n.put("destination", "Srinagar");
+        n.put("origin_code", "IXZ");
+        n.put("destination_code", "SXR");
+        n.put("price", new BigDecimal(price));
+        n.put("currency", "INR");
+        n.put("departure_time", departure.toString());
+        n.put("scraped_at", scrapedAt.toString());
+        n.put("source_site", site);
+        return n;
+    }
+
+    @Test
+    void observationsOutOfOrderAndRedeliveredLeaveEachRowOnceAndTheLatestAndLowestFareInTheIndex() throws Exception {
+        Logger console = (Logger) LoggerFactory.getLogger("flights.console");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        console.addAppender(lines);
+
+        LocalDate day = LocalDate.now(INDIA).plusDays(20 + random.nextInt(200));
+        Instant seen = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(6));
+        List<ObjectNode> observations = new ArrayList<>();
+        Map<String, Instant> departures = new LinkedHashMap<>();
+        for (int f = 0; f < 5; f++) {
+            String flight = flightNumber(f);
+            Instant departure = day.atTime(6 + f * 3, 15).atZone(INDIA).toInstant();
+            departures.put(flight, departure);
+            for (int k = 0; k < 4; k++) {
+                // two sites, prices that go down and up again, one tie for the lowest
+                String price = String.valueOf(new int[] {5200, 4100, 4100, 4700}[k] + f * 100) + ".00";
+                observations.add(observation(flight, departure, price, seen.plus(Duration.ofMinutes(10L * k + f)),
+                        k % 2 == 0 ? "simulator" : "skyfares"));
+            }
+        }
+        // out of order, and a third of them delivered twice
+        List<ObjectNode> sent = new ArrayList<>(observations);
+        Collections.shuffle(sent, random);
+        sent.addAll(sent.subList(0, sent.size() / 3));
+        Collections.shuffle(sent, random);
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        sent.forEach(o -> records.add(Map.entry(o.path("flight_number").asText(), o.toString())));
+        // bad records: each must reach the DLQ naming its field, and stop nothing
+        ObjectNode badNumber = observation("AIRX" + marker.substring(0, 2), departures.values().iterator().next(),
+                "4500.00", seen, "simulator");
+        ObjectNode badPrice = observation(flightNumber(7), departures.values().iterator().next(), "-1.00", seen, "simulator");
+        ObjectNode departed = observation(flightNumber(8), seen.minus(Duration.ofHours(1)), "4500.00", seen, "simulator");
+        for (ObjectNode bad : List.of(badNumber, badPrice, departed)) {
+            bad.put("airline", "Bad Air " + marker);
+            records.add(Map.entry("bad", bad.toString()));
+        }
+        records.add(Map.entry("bad", "{\"flight_number\": \"AI1\", \"airline\": \"Bad Air " + marker + "\""));
+        TopicRecords.send(app.property("kafka.brokers"), app.property("flights.topic"), records);
+
+        // expectations, computed here from the observations
+        Map<String, double[]> expected = new HashMap<>();     // latest price, lowest price
+        Map<String, String> lowestSeen = new HashMap<>();
+        for (String flight : departures.keySet()) {
+            List<ObjectNode> of = observations.stream().filter(o -> o.path("flight_number").asText().equals(flight)).toList();
+            ObjectNode latest = of.stream().max((a, b) -> a.path("scraped_at").asText().compareTo(b.path("scraped_at").asText())).orElseThrow();
+            ObjectNode lowest = of.stream().min((a, b) -> {
+                int c = a.path("price").decimalValue().compareTo(b.path("price").decimalValue());
+                return c != 0 ? c : a.path("scraped_at").asText().compareTo(b.path("scraped_at").asText());
+            }).orElseThrow();
+            expected.put(flight, new double[] {latest.path("price").asDouble(), lowest.path("price").asDouble()});
+            lowestSeen.put(flight, lowest.path("scraped_at").asText());
+        }
+
+        DataSource db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> rows(db, "Test Air " + marker) == observations.size());
+        assertThat(distinctRows(db, "Test Air " + marker)).isEqualTo(observations.size());
+
+        ElasticsearchClient es = app.bean(SharedConnections.ES_CLIENT, ElasticsearchClient.class);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            es.indices().refresh(r -> r.index(app.property("flights.index")));
+            return search("Port Blair", "SXR", day).path("flights").size() >= departures.size();
+        });
+        JsonNode found = search("Port Blair", "SXR", day);
+        Map<String, JsonNode> docs = new HashMap<>();
+        found.path("flights").forEach(d -> docs.put(d.path("flight_number").asText(), d));
+        assertThat(docs.keySet()).containsAll(departures.keySet());
+        double previous = 0;
+        for (JsonNode d : found.path("flights")) {
+            assertThat(d.path("latest_price").asDouble()).as("sorted by price").isGreaterThanOrEqualTo(previous);
+            previous = d.path("latest_price").asDouble();
+        }
+        departures.forEach((flight, departure) -> {
+            JsonNode d = docs.get(flight);
+            assertThat(d.path("latest_price").asDouble()).as(flight + " latest").isEqualTo(expected.get(flight)[0]);
+            assertThat(d.path("lowest_price").asDouble()).as(flight + " lowest").isEqualTo(expected.get(flight)[1]);
+            assertThat(Instant.parse(d.path("lowest_seen_at").asText())).as(flight + " lowest seen")
+                    .isEqualTo(Instant.parse(lowestSeen.get(flight)));
+            assertThat(Instant.parse(d.path("departure_time").asText())).isEqualTo(departure);
+            assertThat(d.path("source").asText()).isEqualTo("Port Blair");
+        });
+        // the same flights by IATA codes and by city names, soonest first
+        JsonNode byCity = search("IXZ", "Srinagar", day, "departure");
+        assertThat(byCity.path("flights").get(0).path("departure_time").asText())
+                .isEqualTo(departures.values().stream().min(Instant::compareTo).orElseThrow().toString());
+
+        String one = departures.keySet().iterator().next();
+        JsonNode history = JSON.readTree(app.get("/api/flights/" + one + "/history").body());
+        assertThat(history.path("count").asInt()).isEqualTo(4);
+        List<String> times = new ArrayList<>();
+        history.path("observations").forEach(o -> times.add(o.path("scraped_at").asText()));
+        assertThat(times).isSorted();
+
+        var dead = TopicRecords.deadLettersContaining(app.property("kafka.brokers"), app.property("flights.topic"),
+                "Bad Air " + marker, 4, Duration.ofSeconds(60));
+        assertThat(dead).hasSize(4);
+        assertThat(dead).extracting(d -> d.reason()).anyMatch(r -> r.contains("flight_number"))
+                .anyMatch(r -> r.contains("price")).anyMatch(r -> r.contains("departure_time"))
+                .anyMatch(r -> r.contains("malformed JSON"));
+
+        List<String> expectedLines = observations.stream().filter(o -> o.path("flight_number").asText().equals(one))
+                .map(o -> "Received: " + one + ": Port Blair → Srinagar " + o.path("price").decimalValue()
+                        .setScale(2, java.math.RoundingMode.HALF_UP).toPlainString() + " INR").toList();
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(lines.list).stream()
+                .filter(e -> e.getFormattedMessage().startsWith("Received: " + one + ":")).count() >= 4);
+        assertThat(List.copyOf(lines.list).stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("Received: " + one + ":")).distinct().toList())
+                .containsExactlyInAnyOrderElementsOf(expectedLines.stream().distinct().toList());
+        console.detachAppender(lines);
+
+        assertThat(app.get("/api/flights?to=BOM").statusCode()).isEqualTo(400);
+        assertThat(app.get("/api/flights?from=DEL&to=BOM&date=tomorrow").statusCode()).isEqualTo(400);
+        assertThat(app.get("/api/flights/NOT-A-FLIGHT/history").statusCode()).isEqualTo(400);
+        System.out.printf("flights: %d observations sent %d times out of order -> %d rows, %d index documents with the "
+                + "latest and lowest fare as computed; 4 dead letters%n", observations.size(), sent.size(),
+                rows(db, "Test Air " + marker), docs.size());
+    }
+
+    @Test
+    void theOffersApiAndTheFarePagesArePolledIntoBothStoresAndTheirFaultsAreHandled() throws Exception {
+        FlightOffersFixture api = app.bean("flightOffersFixture", FlightOffersFixture.class);
+        FlightPagesFixture pages = app.bean("flightPagesFixture", FlightPagesFixture.class);
+        FlightOffersClient client = app.bean("flightOffersSource", FlightOffersSource.class).client();
+        FlightPageScraper scraper = app.bean("flightPagesSource", FlightPagesSource.class).scraper();
+        DataSource db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
+        // malformed offers and bad table rows along the way; then a token that expires and a rate limit
+        api.includeMalformedOffer(true);
+        pages.includeBadRow(true);
+
+        // what the fare site shows, read here from its pages' model: every (flight, departure) of its 3 pages
+        java.util.Set<String> shown = new java.util.TreeSet<>();
+        for (int page = 1; page <= Integer.parseInt(app.property("flights.fixtures.pages")); page++) {
+            pages.fares(FlightPagesFixture.SKYFARES, page).forEach(f -> shown.add(f.flightNumber().replace(" ", "") + "|"
+                    + f.departure().toInstant()));
+        }
+        app.context().getRouteController().startRoute("flights-source-api");
+        app.context().getRouteController().startRoute("flights-source-pages");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    keys(db, "skyfares").containsAll(shown) && !keys(db, "offers-api").isEmpty());
+            long renewals = client.tokenRenewals();
+            long retries = client.retries();
+            api.expireTokens();
+            api.failNext(1, 429, 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.tokenRenewals() > renewals && client.retries() > retries);
+        } finally {
+            app.context().getRouteController().stopRoute("flights-source-api");
+            app.context().getRouteController().stopRoute("flights-source-pages");
+            api.includeMalformedOffer(false);
+            pages.includeBadRow(false);
+        }
+        assertThat(keys(db, "skyfares")).containsAll(shown);
+        // the API's flights are on the configured routes, with the cities of the airport table
+        for (String route : routes(db, "offers-api")) {
+            assertThat(route).isIn("Delhi-Mumbai", "Mumbai-Delhi", "Bengaluru-Delhi", "Delhi-Goa", "Chennai-Kolkata");
+        }
+        // the malformed offers and the bad rows, dead-lettered with reasons naming the field
+        List<TopicRecords.DeadLetter> offers = deadLetters(d -> d.reason().startsWith("offer ") && d.reason().contains("price.total"));
+        List<TopicRecords.DeadLetter> rows = deadLetters(d -> d.reason().startsWith("skyfares row ") && d.reason().contains("price"));
+        assertThat(offers.get(0).value()).contains("flight-offer");
+        assertThat(rows.get(0).value()).contains("<td");
+        long apiRejects = offers.size();
+        long pageRejects = rows.size();
+        assertThat(pages.requestedPaths()).noneMatch(path -> path.contains("/private/"));
+        assertThat(pages.userAgents()).contains(app.property("flights.pages.user-agent"));
+
+        // the site changes its layout: one WARN, a metric, and the other source goes on
+        long misses = scraper.layoutMisses().get();
+        pages.changeLayout(FlightPagesFixture.SKYFARES, true);
+        try {
+            app.context().getRouteController().startRoute("flights-source-pages");
+            await().atMost(Duration.ofSeconds(60)).until(() -> scraper.layoutMisses().get() > misses);
+        } finally {
+            app.context().getRouteController().stopRoute("flights-source-pages");
+            pages.changeLayout(FlightPagesFixture.SKYFARES, false);
+        }
+        assertThat(app.get("/observe/metrics").body()).contains("pipeline_flights_pages_layout_misses");
+        System.out.printf("flights sources: %d (flight, departure) pairs of skyfares stored, %d API flights, %d + %d "
+                + "dead letters, token renewed, 429 retried, layout change seen%n", shown.size(),
+                keys(db, "offers-api").size(), apiRejects, pageRejects);
+    }
+
+    private List<TopicRecords.DeadLetter> deadLetters(java.util.function.Predicate<TopicRecords.DeadLetter> match) {
+        return TopicRecords.deadLettersWhere(app.property("kafka.brokers"), app.property("flights.topic"),
+                d -> d.reason() != null && match.test(d), 1, Duration.ofSeconds(30));
+    }
+
+    private static java.util.Set<String> keys(DataSource db, String site) throws Exception {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT flight_number, departure_time FROM flight_prices WHERE source_site = ?")) {
+            ps.setString(1, site);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1) + "|" + rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static java.util.Set<String> routes(DataSource db, String site) throws Exception {
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT source || '-' || destination FROM flight_prices WHERE source_site = ?")) {
+            ps.setString(1, site);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    routes.add(rs.getString(1));
+                }
+            }
+        }
+        return routes;
+    }
+
+    private JsonNode search(String from, String to, LocalDate day) throws Exception {
+        return search(from, to, day, "price");
+    }
+
+    private JsonNode search(String from, String to, LocalDate day, String sort) throws Exception {
+        var r = app.get("/api/flights?from=" + java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8)
+                + "&to=" + java.net.URLEncoder.encode(to, java.nio.charset.StandardCharsets.UTF_8) + "&date=" + day
+                + "&sort=" + sort);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static long rows(DataSource db, String airline) throws Exception {
+        return count(db, "SELECT count(*) FROM flight_prices WHERE airline = ?", airline);
+    }
+
+    private static long distinctRows(DataSource db, String airline) throws Exception {
+        return count(db, "SELECT count(DISTINCT (flight_number, departure_time, source_site, scraped_at)) FROM flight_prices"
+                + " WHERE airline = ?", airline);
+    }
+
+    private static long count(DataSource db, String sql, String airline) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, airline);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
