@@ -1,5 +1,5 @@
 // Polls the application's own APIs: /api/markets once, then /api/candles per symbol, /api/pipelines and the latest
-// product-views report.
+// product-views report and the cheapest flights of one route.
 const charts = {};
 let markets = { symbols: [], intervals: [] };
 
@@ -72,9 +72,26 @@ async function drawProductViews() {
   document.querySelector('#top-stores tbody').innerHTML = topRows(report.stores, 'store_id');
 }
 
+function money(v, currency) {
+  return `${Number(v).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+}
+
+async function drawFares() {
+  const from = encodeURIComponent(document.getElementById('fare-from').value);
+  const to = encodeURIComponent(document.getElementById('fare-to').value);
+  const answer = await json(`/api/flights?from=${from}&to=${to}&sort=price&limit=${TOP}`);
+  const status = document.getElementById('fare-status');
+  status.dataset.count = answer.count;
+  status.textContent = answer.count ? `· ${answer.count} cheapest flights` : '· no flights seen yet on this route';
+  document.querySelector('#fare-table tbody').innerHTML = answer.flights.map(f =>
+    `<tr><td>${f.flight_number}</td><td>${f.airline || ''}</td><td>${f.departure_time.substring(0, 16).replace('T', ' ')}</td>`
+    + `<td>${money(f.latest_price, f.currency)}</td><td>${money(f.lowest_price, f.currency)}</td>`
+    + `<td>${f.latest_source_site}</td></tr>`).join('');
+}
+
 async function refresh() {
   try {
-    await Promise.all([drawCandles(), drawCounters(), drawProductViews()]);
+    await Promise.all([drawCandles(), drawCounters(), drawProductViews(), drawFares()]);
   } catch (e) {
     document.getElementById('status').textContent = 'error: ' + e.message;
   }

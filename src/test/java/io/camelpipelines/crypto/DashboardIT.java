@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium): real candles drawn, every pipeline's counters shown,
- * and the latest product-views report's top products and stores.
+ * the latest product-views report's top products and stores, and the cheapest fares of a route.
  */
 class DashboardIT {
 
@@ -59,6 +59,18 @@ class DashboardIT {
                     && latest.contains("\"dash-" + marker + "-b\",\"view_count\":40");
         });
 
+        // a fare on the panel's default route (DEL -> BOM), cheaper than any other
+        String flight = "9Q" + (1000 + new java.util.Random().nextInt(9000));
+        java.time.Instant seen = java.time.Instant.now();
+        io.camelpipelines.TopicRecords.send(app.property("kafka.brokers"), app.property("flights.topic"), List.of(
+                java.util.Map.entry(flight, json.createObjectNode().put("flight_number", flight)
+                        .put("airline", "Dashboard Air").put("source", "Delhi").put("destination", "Mumbai")
+                        .put("origin_code", "DEL").put("destination_code", "BOM").put("price", 1.5).put("currency", "INR")
+                        .put("departure_time", seen.plus(java.time.Duration.ofDays(2)).toString())
+                        .put("scraped_at", seen.toString()).put("source_site", "dashboard-it").toString())));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                app.get("/api/flights?from=DEL&to=BOM&sort=price&limit=10").body().contains(flight));
+
         String dom = chromium("--dump-dom");
         Matcher drawn = Pattern.compile("id=\"status\" data-candles=\"(\\d+)\"").matcher(dom);
         assertThat(drawn.find()).as(dom).isTrue();
@@ -67,7 +79,8 @@ class DashboardIT {
                 .contains("<td>clickstream</td>", "<td>crypto-prices</td>", "<td>product-views</td>")
                 .contains("data-date=\"" + yesterday + "\"")
                 .contains("<tr><td>dash-" + marker + "-a</td><td>50</td><td>50</td></tr>")
-                .contains("<tr><td>dash-" + marker + "-b</td><td>40</td><td>40</td></tr>");
+                .contains("<tr><td>dash-" + marker + "-b</td><td>40</td><td>40</td></tr>")
+                .contains("<td>" + flight + "</td><td>Dashboard Air</td>", "<td>1.50 INR</td>");
 
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         chromium("--screenshot=" + shot, "--window-size=1280,1000");

@@ -183,6 +183,17 @@ class FlightsIT {
                 .containsExactlyInAnyOrderElementsOf(expectedLines.stream().distinct().toList());
         console.detachAppender(lines);
 
+        // the whole topic again from its beginning: nothing changes
+        Map<String, JsonNode> before = docs;
+        long rowsBefore = rows(db, "Test Air " + marker);
+        replayFromTheBeginning();
+        assertThat(rows(db, "Test Air " + marker)).isEqualTo(rowsBefore);
+        es.indices().refresh(r -> r.index(app.property("flights.index")));
+        JsonNode again = search("Port Blair", "SXR", day);
+        Map<String, JsonNode> after = new HashMap<>();
+        again.path("flights").forEach(d -> after.put(d.path("flight_number").asText(), d));
+        assertThat(after).isEqualTo(before);
+
         assertThat(app.get("/api/flights?to=BOM").statusCode()).isEqualTo(400);
         assertThat(app.get("/api/flights?from=DEL&to=BOM&date=tomorrow").statusCode()).isEqualTo(400);
         assertThat(app.get("/api/flights/NOT-A-FLIGHT/history").statusCode()).isEqualTo(400);
@@ -203,16 +214,14 @@ class FlightsIT {
         pages.includeBadRow(true);
 
         // what the fare site shows, read here from its pages' model: every (flight, departure) of its 3 pages
-        java.util.Set<String> shown = new java.util.TreeSet<>();
-        for (int page = 1; page <= Integer.parseInt(app.property("flights.fixtures.pages")); page++) {
-            pages.fares(FlightPagesFixture.SKYFARES, page).forEach(f -> shown.add(f.flightNumber().replace(" ", "") + "|"
-                    + f.departure().toInstant()));
-        }
+        java.util.Set<String> shown = shown(pages, FlightPagesFixture.SKYFARES);
+        java.util.Set<String> cards = shown(pages, FlightPagesFixture.FARECARDS);
         app.context().getRouteController().startRoute("flights-source-api");
         app.context().getRouteController().startRoute("flights-source-pages");
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    keys(db, "skyfares").containsAll(shown) && !keys(db, "offers-api").isEmpty());
+                    keys(db, "skyfares").containsAll(shown) && keys(db, "farecards").containsAll(cards)
+                            && !keys(db, "offers-api").isEmpty());
             long renewals = client.tokenRenewals();
             long retries = client.retries();
             api.expireTokens();
@@ -224,7 +233,9 @@ class FlightsIT {
             api.includeMalformedOffer(false);
             pages.includeBadRow(false);
         }
-        assertThat(keys(db, "skyfares")).containsAll(shown);
+        // exactly the flights the pages show (the bad rows and the private pages are not among them)
+        assertThat(keys(db, "skyfares")).isEqualTo(shown);
+        assertThat(keys(db, "farecards")).isEqualTo(cards);
         // the API's flights are on the configured routes, with the cities of the airport table
         for (String route : routes(db, "offers-api")) {
             assertThat(route).isIn("Delhi-Mumbai", "Mumbai-Delhi", "Bengaluru-Delhi", "Delhi-Goa", "Chennai-Kolkata");
@@ -236,7 +247,9 @@ class FlightsIT {
         assertThat(rows.get(0).value()).contains("<td");
         long apiRejects = offers.size();
         long pageRejects = rows.size();
-        assertThat(pages.requestedPaths()).noneMatch(path -> path.contains("/private/"));
+        assertThat(pages.requestedPaths()).as("robots.txt read, its private pages not").contains("/robots.txt")
+                .noneMatch(path -> path.contains("/private/"));
+        assertThat(scraper.robotsSkips().get()).as("links robots.txt disallows").isPositive();
         assertThat(pages.userAgents()).contains(app.property("flights.pages.user-agent"));
 
         // the site changes its layout: one WARN, a metric, and the other source goes on
@@ -258,6 +271,15 @@ class FlightsIT {
     private List<TopicRecords.DeadLetter> deadLetters(java.util.function.Predicate<TopicRecords.DeadLetter> match) {
         return TopicRecords.deadLettersWhere(app.property("kafka.brokers"), app.property("flights.topic"),
                 d -> d.reason() != null && match.test(d), 1, Duration.ofSeconds(30));
+    }
+
+    /** Every (flight, departure) a fare site's pages show, read from the site's own model. */
+    private java.util.Set<String> shown(FlightPagesFixture pages, String site) {
+        java.util.Set<String> shown = new java.util.TreeSet<>();
+        for (int page = 1; page <= Integer.parseInt(app.property("flights.fixtures.pages")); page++) {
+            pages.fares(site, page).forEach(f -> shown.add(f.flightNumber().replace(" ", "") + "|" + f.departure().toInstant()));
+        }
+        return shown;
     }
 
     private static java.util.Set<String> keys(DataSource db, String site) throws Exception {
@@ -286,6 +308,36 @@ class FlightsIT {
             }
         }
         return routes;
+    }
+
+    /** Stops the sink, moves its consumer group to the start of flight-data, and waits until it has read it all again. */
+    private void replayFromTheBeginning() throws Exception {
+        String group = app.property("flights.sink.group");
+        String topic = app.property("flights.topic");
+        app.context().getRouteController().stopRoute("flights-to-stores");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", app.property("kafka.brokers")))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().forEach(p ->
+                    all.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.earliest()));
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> start = new HashMap<>();
+            admin.listOffsets(all).all().get().forEach((tp, o) -> start.put(tp,
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(o.offset())));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                admin.alterConsumerGroupOffsets(group, start).all().get();
+                return true;
+            });
+            all.replaceAll((tp, spec) -> org.apache.kafka.clients.admin.OffsetSpec.latest());
+            Map<org.apache.kafka.common.TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(all).all().get().forEach((tp, o) -> end.put(tp, o.offset()));
+            app.context().getRouteController().startRoute("flights-to-stores");
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                return end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue());
+            });
+        }
     }
 
     private JsonNode search(String from, String to, LocalDate day) throws Exception {
