@@ -65,16 +65,22 @@ public class FlightSimulator {
         return next(pacer.due());
     }
 
+    /**
+     * {@code n} observations seen now, each of a different departure: one poll sees a flight's fare once, so no two
+     * observations share the contract's key (flight_number, departure_time, source_site, scraped_at).
+     */
     public List<FlightObservation> next(int n) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LocalDate today = LocalDate.ofInstant(now, INDIA);
-        List<FlightObservation> out = new ArrayList<>(n);
-        while (out.size() < n) {
+        int wanted = Math.min(n, timetable.size() * daysAhead);
+        List<FlightObservation> out = new ArrayList<>(wanted);
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        while (out.size() < wanted) {
             Scheduled f = timetable.get(r.nextInt(timetable.size()));
             int days = r.nextInt(daysAhead + 1);
             Instant departure = today.plusDays(days).atTime(f.departs()).atZone(INDIA).toInstant();
-            if (!departure.isAfter(now)) {
+            if (!departure.isAfter(now) || !taken.add(f.flightNumber() + departure)) {
                 continue;
             }
             out.add(new FlightObservation(f.flightNumber(), f.airline(), city(f.from()), city(f.to()), f.from(), f.to(),
