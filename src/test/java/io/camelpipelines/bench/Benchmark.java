@@ -60,7 +60,7 @@ public final class Benchmark {
 
     /** The routes whose throughput is measured: stopped at start, each started by its scenario. */
     private static final List<String> MEASURED_ROUTES = List.of("clickstream-to-postgres", "food-orders-capture-log",
-            "food-orders-to-lake", "crypto-prices-to-postgres", "product-views-bridge", "product-views-to-mongodb");
+            "food-orders-to-lake", "crypto-prices-to-postgres", "product-views-bridge", "product-views-to-mongodb", "flights-to-stores");
     /** A scenario that makes no progress for this long has failed: it says so instead of waiting for ever. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
@@ -76,6 +76,7 @@ public final class Benchmark {
     private double sameTechniqueLoopRate;
     private double bestLoopRate;
     private double mongoLoopRate;
+    private double flightsLoopRate;
     /** Findings that are not a rate, printed under the table. */
     private final List<String> notes = new ArrayList<>();
     private double jvmCpuStart;
@@ -112,7 +113,9 @@ public final class Benchmark {
                 Map.entry("food-orders.lake.consumers", System.getProperty("bench.lake.consumers", "1")),
                 Map.entry("food-orders.lake.roll-interval", "2000"),
                 // the benchmark writes the remote topic itself, so its counts are exact
-                Map.entry("product-views.simulator.enabled", "false")));
+                Map.entry("product-views.simulator.enabled", "false"),
+                // the fare sites the scraper is timed on: 20 pages of 10 rows each
+                Map.entry("flights.fixtures.pages", "20")));
         System.out.printf("application up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         brokers = app.property("kafka.brokers");
         db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
@@ -120,7 +123,7 @@ public final class Benchmark {
             app.context().getRouteController().stopRoute(route);
         }
         for (String route : List.of("crypto-prices-simulator", "crypto-prices-candles", "crypto-prices-ingest", "clickstream-simulator",
-                "food-orders-simulator")) {
+                "food-orders-simulator", "flights-simulator", "flights-source-api", "flights-source-pages", "flights-console")) {
             app.context().getRouteController().stopRoute(route);
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
@@ -148,6 +151,9 @@ public final class Benchmark {
         }
         if (only.isEmpty() || only.equals("crypto-prices")) {
             cryptoTicksAndCandles(Integer.getInteger("bench.ticks", 1_000_000));
+        }
+        if (only.isEmpty() || only.equals("flights")) {
+            new FlightsBench(this).run(Integer.getInteger("bench.flights", 200_000), 400);
         }
         if (only.isEmpty() || only.equals("product-views")) {
             new ProductViewsBench(this).run(Integer.getInteger("bench.views", 200_000),
@@ -517,12 +523,19 @@ public final class Benchmark {
         if (mongoLoopRate > 0 && scenario.startsWith("product-views store")) {
             return new double[] {mongoLoopRate, mongoLoopRate};
         }
+        if (flightsLoopRate > 0 && scenario.startsWith("flights: Kafka")) {
+            return new double[] {flightsLoopRate, flightsLoopRate};
+        }
         return null;
     }
 
     // what the per-pipeline benchmark classes use
     RunningApplication app() {
         return app;
+    }
+
+    void flightsLoopRate(double rate) {
+        flightsLoopRate = rate;
     }
 
     void mongoLoopRate(double rate) {
@@ -624,7 +637,8 @@ public final class Benchmark {
                         + "includes the Kafka broker.%n%n", records, avgBytes, PARTITIONS, batchSize, app.property("clickstream.sink.consumers")));
         md.append("Ratios: the clickstream pipeline against the hand-written loop with its own write technique and consumer "
                 + "count, and against the fastest of the three hand-written loops in this run; product-views' store against "
-                + "the hand-written kafka-clients -> insertMany loop on the same views.\n\n");
+                + "the hand-written kafka-clients -> insertMany loop on the same views; flights' stores against the hand-written "
+                + "unnest + bulk loop on the same observations.\n\n");
         md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "
                 + "| p99 ms | peak heap MB | CPU s: JVM / PostgreSQL |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

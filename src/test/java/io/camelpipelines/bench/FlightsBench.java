@@ -1,0 +1,184 @@
+package io.camelpipelines.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelpipelines.RunningApplication;
+import io.camelpipelines.common.Json;
+import io.camelpipelines.common.PipelineMetrics.Kind;
+import io.camelpipelines.common.SharedConnections;
+import io.camelpipelines.flights.Airports;
+import io.camelpipelines.flights.FlightObservation;
+import io.camelpipelines.flights.FlightPageScraper;
+import io.camelpipelines.flights.FlightSimulator;
+import io.camelpipelines.flights.Harvested;
+import io.camelpipelines.flights.SiteSelectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * flights' scenarios: simulated observations on flight-data, first through a hand-written loop (kafka-clients, one
+ * unnest INSERT and one Elasticsearch bulk request per poll writing each flight's last observation of the batch over
+ * its document: no read and no latest/lowest fold, less work than the pipeline, so a ceiling), then through the
+ * pipeline's flights-to-stores route; and the fare
+ * pages scraped from the application's own fixture with no polite delay, pages and rows per second.
+ */
+final class FlightsBench {
+
+    private final Benchmark bench;
+    private final RunningApplication app;
+
+    FlightsBench(Benchmark bench) {
+        this.bench = bench;
+        this.app = bench.app();
+    }
+
+    void run(int observations, int pages) throws Exception {
+        Airports airports = Airports.fromResource("flights/airports.csv");
+        FlightSimulator simulator = new FlightSimulator(airports, 1, 30, Clock.systemUTC());
+        String topic = app.property("flights.topic");
+        int produced = produce(simulator, topic, observations);
+        int batchSize = Integer.parseInt(app.property("flights.sink.batch-size"));
+
+        DataSource db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
+        ElasticsearchClient es = app.bean(SharedConnections.ES_CLIENT, ElasticsearchClient.class);
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS bench_loop_flight_prices");
+            st.execute("CREATE TABLE bench_loop_flight_prices (LIKE flight_prices INCLUDING ALL)");
+        }
+        if (es.indices().exists(e -> e.index("bench_loop_flights")).value()) {
+            es.indices().delete(d -> d.index("bench_loop_flights"));
+        }
+        bench.resetPeak();
+        long t0 = System.nanoTime();
+        handLoop(db, es, topic, batchSize, produced);
+        bench.flightsLoopRate(bench.measure("Hand-written loop, kafka-clients -> unnest INSERT + Elasticsearch bulk "
+                + "(last of each flight per poll, overwritten), 1 consumer", produced, t0));
+
+        double before = bench.startRoute("flights-to-stores", "flights");
+        long t1 = System.nanoTime();
+        Benchmark.awaitCount("flights stores", () -> app.metric("flights", Kind.OUT) - before, produced);
+        bench.measure("flights: Kafka -> PostgreSQL flight_prices + Elasticsearch flights, latest/lowest fold (Camel route)",
+                produced, t1);
+
+        SiteSelectors skyfares = SiteSelectors.fromProperties("skyfares",
+                k -> app.context().getPropertiesComponent().resolveProperty(k).orElse(null));
+        FlightPageScraper scraper = new FlightPageScraper("camel-pipelines-bench/1.0", Duration.ofSeconds(10), Duration.ZERO,
+                Integer.parseInt(app.property("flights.fixtures.pages")), airports, Clock.systemUTC());
+        bench.resetPeak();
+        long t2 = System.nanoTime();
+        int rows = 0;
+        for (int i = 0; i < pages / Integer.parseInt(app.property("flights.fixtures.pages")); i++) {
+            for (Harvested h : scraper.scrape(skyfares)) {
+                rows += h.observation() != null ? 1 : 0;
+            }
+        }
+        bench.measure("flights: fare pages fetched and parsed (jsoup, no polite delay; " + rows + " rows)",
+                scraper.pages().get(), t2);
+    }
+
+    private int produce(FlightSimulator simulator, String topic, int n) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            while (sent < n) {
+                for (FlightObservation o : simulator.next(Math.min(1_000, n - sent))) {
+                    producer.send(new ProducerRecord<>(topic, o.flightNumber().getBytes(), Json.ISO_TIMES.writeValueAsBytes(o)));
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    private void handLoop(DataSource db, ElasticsearchClient es, String topic, int batchSize, int target) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-flights-loop");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        String insert = "INSERT INTO bench_loop_flight_prices (flight_number, airline, source, destination, origin_code, "
+                + "destination_code, price, currency, departure_time, arrival_time, scraped_at, source_site) "
+                + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], "
+                + "?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[]) ON CONFLICT DO NOTHING";
+        String[] fields = {"flight_number", "airline", "source", "destination", "origin_code", "destination_code", "price",
+                "currency", "departure_time", "arrival_time", "scraped_at", "source_site"};
+        int done = 0;
+        long lastMove = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
+            c.setAutoCommit(false);
+            consumer.subscribe(List.of(topic));
+            while (done < target) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                if (batch.isEmpty()) {
+                    if (System.nanoTime() - lastMove > Benchmark.stall().toNanos()) {
+                        throw new IllegalStateException("flights hand loop stalled at " + done + " of " + target);
+                    }
+                    continue;
+                }
+                List<JsonNode> docs = new ArrayList<>(batch.count());
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    docs.add(Json.DECIMALS.readTree(r.value()));
+                }
+                String[][] columns = new String[fields.length][docs.size()];
+                // one write per document and poll: the last observation of each flight in the batch
+                Map<String, JsonNode> latest = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < docs.size(); i++) {
+                    JsonNode d = docs.get(i);
+                    for (int f = 0; f < fields.length; f++) {
+                        columns[f][i] = d.path(fields[f]).isMissingNode() || d.path(fields[f]).isNull() ? null
+                                : d.path(fields[f]).asText();
+                    }
+                    latest.put(d.path("flight_number").asText() + "|" + d.path("departure_time").asText(), d);
+                }
+                BulkRequest.Builder bulk = new BulkRequest.Builder().index("bench_loop_flights");
+                latest.forEach((id, d) -> {
+                    Map<?, ?> source = Json.DECIMALS.convertValue(d, Map.class);
+                    bulk.operations(op -> op.index(x -> x.id(id).document(source)));
+                });
+                for (int f = 0; f < fields.length; f++) {
+                    String type = f == 6 ? "numeric" : f >= 8 && f <= 10 ? "timestamptz" : "text";
+                    ps.setArray(f + 1, c.createArrayOf(type, columns[f]));
+                }
+                ps.executeUpdate();
+                c.commit();
+                BulkResponse r = es.bulk(bulk.build());
+                if (r.errors()) {
+                    throw new IllegalStateException("bulk failed: " + r.items().stream().filter(i -> i.error() != null)
+                            .findFirst().map(i -> i.error().reason()).orElse("?"));
+                }
+                consumer.commitSync();
+                done += docs.size();
+                lastMove = System.nanoTime();
+            }
+        }
+    }
+}
