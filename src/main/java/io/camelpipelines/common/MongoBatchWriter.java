@@ -9,20 +9,22 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.WriteModel;
 import org.apache.camel.Exchange;
 import org.bson.Document;
 
 /**
- * A batch of parsed records into a MongoDB collection in one unordered bulk write, each replacing (or inserting)
- * the document with its natural {@code _id}: a redelivered batch or a record sent twice leaves one document. A
- * document MongoDB refuses for itself (too large, invalid) becomes a dead letter; a server that does not answer
- * fails the batch, which the batch sink retries with backoff.
+ * A batch of parsed records into a MongoDB collection in one unordered bulk insert ({@code insertMany}), each
+ * document with its natural {@code _id}: a document already there (a redelivered batch, a record sent twice) is a
+ * duplicate-key error the server reports for that document alone, and is skipped, so the first one stays, as
+ * {@code ON CONFLICT DO NOTHING} does in PostgreSQL. An insert needs no lookup and no replacement, which made it
+ * twice as fast as bulk upserts in the benchmark. A document MongoDB refuses for itself (too large, invalid)
+ * becomes a dead letter; a server that does not answer fails the batch, which the batch sink retries with backoff.
  */
 public class MongoBatchWriter<T> {
+
+    private static final int DUPLICATE_KEY = 11000;
 
     private final String pipeline;
     private final MongoClient client;
@@ -54,7 +56,7 @@ public class MongoBatchWriter<T> {
         List<WriteModel<Document>> writes = new ArrayList<>(records.size());
         for (ParsedRecord<T> r : records) {
             Document doc = toDocument.apply(r.value());
-            writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true)));
+            writes.add(new InsertOneModel<>(doc));
         }
         List<DeadLetter> refused = new ArrayList<>();
         try {
@@ -64,8 +66,8 @@ public class MongoBatchWriter<T> {
                 throw e;
             }
             for (BulkWriteError error : e.getWriteErrors()) {
-                // two upserts of the same new _id in one batch race; the other one stored it
-                if (error.getCode() == 11000) {
+                // already stored: by an earlier delivery, or by the same record twice in this batch
+                if (error.getCode() == DUPLICATE_KEY) {
                     continue;
                 }
                 refused.add(KafkaRecordBatch.deadLetter(records.get(error.getIndex()).source(),

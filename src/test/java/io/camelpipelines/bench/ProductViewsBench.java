@@ -72,7 +72,7 @@ final class ProductViewsBench {
         double stored = bench.startRoute("product-views-to-mongodb", "product-views");
         long t2 = System.nanoTime();
         Benchmark.awaitCount("product-views store", () -> app.metric("product-views", Kind.OUT) - stored, views);
-        bench.measure("product-views store: Kafka -> MongoDB product_views_records, bulk upserts by _id (Camel route)",
+        bench.measure("product-views store: Kafka -> MongoDB product_views_records, unordered bulk insert by _id (Camel route)",
                 views, t2);
         check("product_views_records", store.countDocuments(), views);
         long perDocument = (usedHeapAfterGc() - heapBefore) / views;
