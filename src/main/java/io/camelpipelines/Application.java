@@ -9,10 +9,14 @@ import io.camelpipelines.crypto.CryptoConfiguration;
 import io.camelpipelines.foodorders.FoodOrdersConfiguration;
 
 import io.camelpipelines.infra.EmbeddedInfrastructure;
+import io.camelpipelines.infra.HawtioConsole;
+import io.camelpipelines.infra.RouteFileReloader;
 import io.camelpipelines.infra.StartupFailure;
 import io.camelpipelines.infra.TempDirectory;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -34,6 +38,9 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "hawtio".equals(args[0])) {
+            System.exit(hawtio());
+        }
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
         int exitCode;
         Path temp = null;
@@ -60,6 +67,29 @@ public final class Application {
         }
         // the broker's and drivers' non-daemon threads must not keep a stopped application alive
         System.exit(exitCode);
+    }
+
+    /** {@code java -jar camel-pipelines.jar hawtio}: Hawtio connected to the application that runs beside it. */
+    private static int hawtio() {
+        try {
+            ConfigFiles config = ConfigFiles.resolve();
+            HawtioConsole console = HawtioConsole.start(HawtioConsole.Settings.from(config::property, System.getenv()));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    console.close();
+                } catch (Exception e) {
+                    LOG.warn("Hawtio did not stop cleanly: {}", e.toString());
+                }
+            }, "hawtio-stop"));
+            console.join();
+            return 0;
+        } catch (StartupFailure failure) {
+            LOG.error("Cannot start Hawtio: {}", failure.getMessage());
+            return 2;
+        } catch (Exception e) {
+            LOG.error("Cannot start Hawtio", e);
+            return 1;
+        }
     }
 
     /**
@@ -91,6 +121,17 @@ public final class Application {
         RenamedProperties.apply(config, main::addOverrideProperty);
         config.profile().ifPresent(p -> main.configure().setProfile(p));
         main.addMainListener(infrastructure);
+        // Camel's watcher would run beside ours (a service queued for start cannot be taken back): ours only
+        boolean reload = Boolean.parseBoolean(config.property("camel.main.routes-reload-enabled", "false"));
+        main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+        if (reload) {
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport configured) {
+                    RouteFileReloader.install(configured.getCamelContext());
+                }
+            });
+        }
         return main;
     }
 }

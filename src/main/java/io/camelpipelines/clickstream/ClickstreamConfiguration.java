@@ -27,6 +27,9 @@ public class ClickstreamConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) {
         Settings s = p.settings();
+        p.control().describe("POST /api/clicks and the simulator -> topic " + s.get("clickstream.topic", "clickstream")
+                + " -> PostgreSQL " + s.get("clickstream.sink.table", "clickstream_data") + " -> every "
+                + s.get("clickstream.aggregate.period", "60s") + " Elasticsearch " + s.get("clickstream.aggregate.index", "click_events"));
         p.schema("clickstream", p.sql("sql/clickstream/schema.sql"));
         ClickEventParser parser = p.bind("clickEventParser",
                 new ClickEventParser(s.getInt("clickstream.ingest.max-events", 10_000)));

@@ -23,15 +23,20 @@ public abstract class PipelineConfiguration implements CamelConfiguration {
     @Override
     public final void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
-        configure(new Setup(pipeline, context, settings, SharedConnections.ensure(context),
-                settings.getBoolean(pipeline + ".enabled", true)));
+        SharedConnections.Shared shared = SharedConnections.ensure(context);
+        PipelineControl control = new PipelineControl(pipeline, context, shared.metrics(),
+                context.getRegistry().lookupByNameAndType(SharedConnections.DLQ_REPLAY, DeadLetterReplay.class),
+                settings.get("kafka.brokers", "127.0.0.1:9092"));
+        control.install();
+        configure(new Setup(pipeline, context, settings, shared, settings.getBoolean(pipeline + ".enabled", true),
+                control));
     }
 
     protected abstract void configure(Setup setup) throws Exception;
 
     /** A pipeline's view of the application while it is being configured. */
     public record Setup(String pipeline, CamelContext context, Settings settings, SharedConnections.Shared shared,
-                        boolean enabled) {
+                        boolean enabled, PipelineControl control) {
 
         public DataSource dataSource() {
             return shared.dataSource();

@@ -26,6 +26,7 @@ import io.camelpipelines.infra.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.es.ElasticsearchComponent;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -49,6 +50,8 @@ public class SharedConnections implements CamelConfiguration {
     public static final String ES_CLIENT = "elasticsearchClient";
     public static final String METRICS = "pipelineMetrics";
     public static final String DEAD_LETTERS = "deadLetters";
+    public static final String DLQ_REPLAY = "deadLetterReplay";
+    public static final String PROGRESS = "pipelineProgress";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -98,12 +101,28 @@ public class SharedConnections implements CamelConfiguration {
 
         context.getRegistry().bind(DATA_SOURCE, dataSource);
         context.getRegistry().bind(MONGO_CLIENT, mongo);
-        context.getRegistry().bind("elasticsearchRestClient", rest);
+        // not the shared client: an elasticsearch: producer closes the client it was given when its route stops,
+        // so each one makes its own from these settings (and a route stopped and started again still works)
+        ElasticsearchComponent esComponent = context.getComponent("elasticsearch", ElasticsearchComponent.class);
+        esComponent.setHostAddresses(Arrays.stream(esHosts.split(",")).map(String::trim)
+                .map(h -> h.replaceFirst("^https?://", "")).collect(java.util.stream.Collectors.joining(",")));
+        esComponent.setEnableSSL(esHosts.contains("https://"));
         context.getRegistry().bind(ES_CLIENT, es);
         PipelineMetrics metrics = new PipelineMetrics(context);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(brokers, metrics);
         context.getRegistry().bind(METRICS, metrics);
         context.getRegistry().bind(DEAD_LETTERS, deadLetters);
+        PipelineProgress progress = new PipelineProgress(context,
+                s.getDuration("pipelines.progress.interval", java.time.Duration.ofSeconds(30)),
+                java.time.Duration.ofSeconds(3));
+        context.getRegistry().bind(PROGRESS, progress);
+        try {
+            context.addService(progress, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        context.getRegistry().bind(DLQ_REPLAY,
+                new DeadLetterReplay(brokers, s.get("dlq.replay.group-prefix", "camel-pipelines-dlq-replay-")));
         context.getRegistry().bind("kafkaBatchCommit", new KafkaBatchCommit());
         context.getRegistry().bind("kafkaPollRetry", new KafkaPollRetry("the local Kafka cluster",
                 s.get("kafka.brokers", "127.0.0.1:9092"), null, "kafka.brokers and camel.component.kafka.* security",

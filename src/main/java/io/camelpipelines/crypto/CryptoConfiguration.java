@@ -31,6 +31,9 @@ public class CryptoConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) {
         Settings s = p.settings();
+        p.control().describe("WebSocket " + s.get("crypto-prices.ws.url", "?").replaceFirst("\\?.*", "") + " -> topic "
+                + s.get("crypto-prices.topic", "binance-prices") + " -> PostgreSQL ticks -> every "
+                + s.get("crypto-prices.candles.period", "5s") + " candles " + s.get("crypto-prices.candles.intervals", "1m,5m"));
         CamelContext context = p.context();
         List<String> symbols = Arrays.stream(s.get("crypto-prices.symbols", "BTCUSDT,ETHUSDT").split(","))
                 .map(x -> x.trim().toUpperCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
@@ -66,8 +69,9 @@ public class CryptoConfiguration extends PipelineConfiguration {
         p.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, p.metrics()));
         p.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", p.dataSource(),
                 p.sql("sql/crypto-prices/insert-ticks.sql"), COLUMNS, p.metrics()));
-        p.bind("candles", new Candles(p.dataSource(), symbols, intervals, upserts, selects,
+        Candles candles = p.bind("candles", new Candles(p.dataSource(), symbols, intervals, upserts, selects,
                 s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30))));
+        p.control().rebuildWith((from, to) -> candles.rebuild(from, to) + " candles");
         // the simulator's stream names, derived from crypto-prices.symbols, for crypto-prices.ws.url
         context.getPropertiesComponent().addInitialProperty("crypto-prices.ws.streams", symbols.stream()
                 .map(x -> x.toLowerCase(Locale.ROOT) + "@trade").collect(Collectors.joining("/")));

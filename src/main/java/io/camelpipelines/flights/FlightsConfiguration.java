@@ -26,6 +26,8 @@ public class FlightsConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) {
         Settings s = p.settings();
+        p.control().describe("offers API, fare pages and simulator -> topic " + s.get("flights.topic", "flight-data")
+                + " -> PostgreSQL flight_prices + Elasticsearch " + s.get("flights.index", "flights") + " and the console");
         Airports airports = p.bind("airports", Airports.fromResource("flights/airports.csv"));
         String topic = s.get("flights.topic", "flight-data");
         String index = s.get("flights.index", "flights");

@@ -42,6 +42,9 @@ public class FoodOrdersConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) throws Exception {
         Settings s = p.settings();
+        p.control().describe("PostgreSQL table " + s.get("food-orders.source.table", "orders") + " ("
+                + s.get("food-orders.capture.mode", "log") + " capture) -> topic " + s.get("food-orders.topic", "food_orders_raw")
+                + " -> Parquet lake under " + s.get("pipelines.data-dir", "data"));
         CamelContext context = p.context();
         DataSource dataSource = p.dataSource();
         PipelineMetrics metrics = p.metrics();

@@ -34,6 +34,10 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) {
         Settings s = p.settings();
+        p.control().describe("remote Kafka topic " + s.get("product-views.remote.topic", "product_views") + " -> topic "
+                + s.get("product-views.topic", "processed_product_views") + " -> MongoDB "
+                + s.get("product-views.store.database", "kafka_data_db") + "." + s.get("product-views.store.collection",
+                "product_views_records") + " -> daily reports in PostgreSQL (" + s.get("product-views.report.cron", "") + ")");
         ProductViewParser parser = new ProductViewParser();
         p.bind("productViewRecords", new KafkaRecordBatch<>("product-views", parser, p.metrics()));
         KafkaForwarder<ProductView> forwarder = p.bind("productViewForwarder", new KafkaForwarder<>("product-views",
@@ -65,6 +69,14 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
                 "referrers", p.sql("sql/product-views/insert-referrer-views-daily.sql"),
                 "select", p.sql("sql/product-views/select-report.sql"),
                 "latest", p.sql("sql/product-views/select-latest-report-date.sql"))));
+        p.control().rebuildWith((from, to) -> {
+            java.util.List<Object> done = new java.util.ArrayList<>();
+            for (java.time.LocalDate d = java.time.LocalDate.parse(from); !d.isAfter(java.time.LocalDate.parse(to));
+                 d = d.plusDays(1)) {
+                done.add(reports.run(d.toString()));
+            }
+            return done.toString();
+        });
         try {
             // a service, so JMX shows its runReport operation (org.apache.camel:type=services,name=ProductViewReports)
             p.context().addService(reports, true, true);
