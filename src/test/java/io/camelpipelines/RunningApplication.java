@@ -174,6 +174,11 @@ public final class RunningApplication {
         return URI.create(url(path));
     }
 
+    /** The port of the routes, health, metrics and Jolokia. */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;
     }

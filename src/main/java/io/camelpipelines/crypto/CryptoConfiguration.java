@@ -31,9 +31,6 @@ public class CryptoConfiguration extends PipelineConfiguration {
     @Override
     protected void configure(Setup p) {
         Settings s = p.settings();
-        p.control().describe("WebSocket " + s.get("crypto-prices.ws.url", "?").replaceFirst("\\?.*", "") + " -> topic "
-                + s.get("crypto-prices.topic", "binance-prices") + " -> PostgreSQL ticks -> every "
-                + s.get("crypto-prices.candles.period", "5s") + " candles " + s.get("crypto-prices.candles.intervals", "1m,5m"));
         CamelContext context = p.context();
         List<String> symbols = Arrays.stream(s.get("crypto-prices.symbols", "BTCUSDT,ETHUSDT").split(","))
                 .map(x -> x.trim().toUpperCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
@@ -75,6 +72,9 @@ public class CryptoConfiguration extends PipelineConfiguration {
         // the simulator's stream names, derived from crypto-prices.symbols, for crypto-prices.ws.url
         context.getPropertiesComponent().addInitialProperty("crypto-prices.ws.streams", symbols.stream()
                 .map(x -> x.toLowerCase(Locale.ROOT) + "@trade").collect(Collectors.joining("/")));
+        p.control().describe("WebSocket " + s.get("crypto-prices.ws.url", "?").replaceFirst("\\?.*", "") + " -> topic "
+                + s.get("crypto-prices.topic", "binance-prices") + " -> PostgreSQL ticks -> every "
+                + s.get("crypto-prices.candles.period", "5s") + " candles " + s.get("crypto-prices.candles.intervals", "1m,5m"));
     }
 
     /** The columns of insert-ticks.sql, in its parameter order. */
