@@ -85,7 +85,7 @@ public class PipelineProgress extends ServiceSupport {
                 }
                 double seconds = interval.toMillis() / 1000.0;
                 LOG.info("Pipeline {}: in {} out {} dlq {} in the last {} ({} records/s out), consumer lag {}{}",
-                        p.getPipeline(), in, out, dlq, interval, Math.round(out / seconds), lag < 0 ? "unknown" : lag,
+                        p.getPipeline(), in, out, dlq, interval.toSeconds() + " s", Math.round(out / seconds), lag < 0 ? "unknown" : lag,
                         "Started".equals(p.getState()) ? "" : ", " + p.getState().toLowerCase());
             } catch (RuntimeException e) {
                 LOG.debug("No progress line for {}: {}", p.getPipeline(), e.toString());
