@@ -41,6 +41,9 @@ public final class Application {
         if (args.length > 0 && "hawtio".equals(args[0])) {
             System.exit(hawtio());
         }
+        if (args.length > 0 && "services".equals(args[0])) {
+            System.exit(services());
+        }
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
         int exitCode;
         Path temp = null;
@@ -89,6 +92,33 @@ public final class Application {
         } catch (Exception e) {
             LOG.error("Cannot start Hawtio", e);
             return 1;
+        }
+    }
+
+    /**
+     * {@code java -jar camel-pipelines.jar services}: only the embedded services (secured with
+     * pipelines.embedded.security=true), until stopped; their addresses and made-up credentials go to
+     * {@code <data-dir>/services.env} (owner-only), for a {@code prod} run of the application to source.
+     */
+    private static int services() {
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
+        try (org.apache.camel.impl.DefaultCamelContext properties = new org.apache.camel.impl.DefaultCamelContext(false)) {
+            ConfigFiles config = ConfigFiles.resolve();
+            properties.getPropertiesComponent().setLocation(config.locations());
+            io.camelpipelines.infra.Settings settings =
+                    new io.camelpipelines.infra.Settings(properties.getPropertiesComponent());
+            Path env = settings.getPath("pipelines.data-dir", "data").resolve("services.env");
+            Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close, "embedded-services-stop"));
+            infrastructure.startOnly(settings, env);
+            LOG.info("Services running. In another shell: set -a; . {}; set +a; CAMEL_MAIN_PROFILE=prod java -jar"
+                    + " camel-pipelines.jar   (Ctrl-C here stops the services)", env);
+            new java.util.concurrent.CountDownLatch(1).await();
+            return 0;
+        } catch (Throwable t) {
+            StartupFailure failure = StartupFailure.find(t);
+            LOG.error("Cannot start the services: {}", failure != null ? failure.getMessage() : t.toString());
+            infrastructure.close();
+            return failure != null ? 2 : 1;
         }
     }
 

@@ -26,12 +26,12 @@ public class DeadLetterPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
-    private final String brokers;
+    private final KafkaClients kafka;
     private final PipelineMetrics metrics;
     private volatile KafkaProducer<byte[], byte[]> producer;
 
-    public DeadLetterPublisher(String brokers, PipelineMetrics metrics) {
-        this.brokers = brokers;
+    public DeadLetterPublisher(KafkaClients kafka, PipelineMetrics metrics) {
+        this.kafka = kafka;
         this.metrics = metrics;
     }
 
@@ -72,11 +72,10 @@ public class DeadLetterPublisher implements AutoCloseable {
         if (producer == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = new KafkaProducer<>(Map.of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    producer = new KafkaProducer<>(kafka.config(Map.of(
                             ProducerConfig.ACKS_CONFIG, "all",
                             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                            ProducerConfig.CLIENT_ID_CONFIG, "camel-pipelines-dlq"),
+                            ProducerConfig.CLIENT_ID_CONFIG, "camel-pipelines-dlq")),
                             new ByteArraySerializer(), new ByteArraySerializer());
                 }
             }

@@ -45,15 +45,15 @@ public class DeadLetterReplay {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final String brokers;
+    private final KafkaClients kafka;
     private final String groupPrefix;
 
     /** What one call did: how many dead letters went back, and the range of each DLQ partition. */
     public record Result(String topic, String deadLetterTopic, long replayed, Map<Integer, String> partitions) {
     }
 
-    public DeadLetterReplay(String brokers, String groupPrefix) {
-        this.brokers = brokers;
+    public DeadLetterReplay(KafkaClients kafka, String groupPrefix) {
+        this.kafka = kafka;
         this.groupPrefix = groupPrefix;
     }
 
@@ -63,7 +63,7 @@ public class DeadLetterReplay {
         }
         String dlq = topic + ".dlq";
         requireTopics(topic, dlq);
-        Map<String, Object> common = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        Map<String, Object> common = kafka.config();
         Map<String, Object> consumerConfig = new HashMap<>(common);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + topic);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -128,10 +128,10 @@ public class DeadLetterReplay {
     }
 
     private void requireTopics(String topic, String dlq) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+        try (Admin admin = Admin.create(kafka.config())) {
             Set<String> names = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (!names.contains(topic)) {
-                throw new NoSuchElementException("no topic '" + topic + "' on the local cluster (" + brokers + ")");
+                throw new NoSuchElementException("no topic '" + topic + "' on the local cluster (" + kafka.brokers() + ")");
             }
             if (!names.contains(dlq)) {
                 throw new NoSuchElementException("topic '" + topic + "' has no dead letters: no topic '" + dlq + "'");

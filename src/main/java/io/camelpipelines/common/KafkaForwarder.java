@@ -27,27 +27,26 @@ public class KafkaForwarder<T extends KafkaMessages.Keyed> extends org.apache.ca
     private final String pipeline;
     private final String topic;
     private final PipelineMetrics metrics;
-    private final String brokers;
+    private final KafkaClients kafka;
     private KafkaProducer<String, byte[]> producer;
 
-    public KafkaForwarder(String pipeline, String brokers, String topic, PipelineMetrics metrics) {
+    public KafkaForwarder(String pipeline, KafkaClients kafka, String topic, PipelineMetrics metrics) {
         this.pipeline = pipeline;
         this.topic = topic;
         this.metrics = metrics;
-        this.brokers = brokers;
+        this.kafka = kafka;
     }
 
     // created at the first batch: a disabled pipeline opens no connection
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+            producer = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.CLIENT_ID_CONFIG, pipeline + "-forwarder",
-                "enable.metrics.push", false), new StringSerializer(), new ByteArraySerializer());
+                "enable.metrics.push", false)), new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
     }

@@ -6,7 +6,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCredential;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.zaxxer.hikari.HikariConfig;
@@ -31,6 +32,9 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.Document;
@@ -61,7 +65,7 @@ public class SharedConnections implements CamelConfiguration {
 
     /** What a pipeline's configuration uses of the shared clients. */
     public record Shared(DataSource dataSource, PipelineMetrics metrics, DeadLetterPublisher deadLetters,
-                         ElasticsearchClient elasticsearch) {
+                         ElasticsearchClient elasticsearch, KafkaClients kafka) {
     }
 
     /**
@@ -76,7 +80,8 @@ public class SharedConnections implements CamelConfiguration {
         return new Shared(r.lookupByNameAndType(DATA_SOURCE, DataSource.class),
                 r.lookupByNameAndType(METRICS, PipelineMetrics.class),
                 r.lookupByNameAndType(DEAD_LETTERS, DeadLetterPublisher.class),
-                r.lookupByNameAndType(ES_CLIENT, ElasticsearchClient.class));
+                r.lookupByNameAndType(ES_CLIENT, ElasticsearchClient.class),
+                r.lookupByNameAndType(KafkaClients.BEAN_NAME, KafkaClients.class));
     }
 
     private static void create(CamelContext context) {
@@ -90,14 +95,31 @@ public class SharedConnections implements CamelConfiguration {
         int timeoutMs = (int) s.getDuration("pipelines.health.timeout", java.time.Duration.ofSeconds(3)).toMillis();
 
         HikariDataSource dataSource = dataSource(s, pgUrl);
-        MongoClient mongo = MongoClients.create(MongoClientSettings.builder()
+        MongoClientSettings.Builder mongoSettings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(mongoUri))
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .build());
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS));
+        // credentials from the environment rather than inside the URI, so the URI can sit in a file
+        s.find("mongodb.username").ifPresent(user -> mongoSettings.credential(MongoCredential.createCredential(user,
+                s.get("mongodb.auth-database", "admin"), s.get("mongodb.password", "").toCharArray())));
+        MongoClient mongo = MongoClients.create(mongoSettings.build());
+        Optional<String> esUser = s.find("elasticsearch.username");
+        Optional<String> esPassword = s.find("elasticsearch.password");
+        Optional<java.nio.file.Path> esCa = s.find("elasticsearch.ca-certificate").map(java.nio.file.Path::of);
         RestClient rest = RestClient.builder(Arrays.stream(esHosts.split(",")).map(String::trim).map(HttpHost::create)
-                .toArray(HttpHost[]::new)).build();
+                .toArray(HttpHost[]::new)).setHttpClientConfigCallback(http -> {
+                    esUser.ifPresent(user -> {
+                        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                        credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(user, esPassword.orElse("")));
+                        http.setDefaultCredentialsProvider(credentials);
+                    });
+                    esCa.ifPresent(ca -> http.setSSLContext(io.camelpipelines.infra.TrustedCertificates.sslContext(ca)));
+                    return http;
+                }).build();
         ElasticsearchClient es = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
-        Admin kafkaAdmin = Admin.create(kafkaAdminConfig(brokers, timeoutMs));
+        KafkaClients kafka = KafkaClients.local(s);
+        context.getRegistry().bind(KafkaClients.BEAN_NAME, kafka);
+        KafkaTopics.ensure(kafka, KafkaTopics.wanted(s));
+        Admin kafkaAdmin = Admin.create(kafka.config(kafkaAdminConfig(timeoutMs)));
 
         context.getRegistry().bind(DATA_SOURCE, dataSource);
         context.getRegistry().bind(MONGO_CLIENT, mongo);
@@ -107,9 +129,12 @@ public class SharedConnections implements CamelConfiguration {
         esComponent.setHostAddresses(Arrays.stream(esHosts.split(",")).map(String::trim)
                 .map(h -> h.replaceFirst("^https?://", "")).collect(java.util.stream.Collectors.joining(",")));
         esComponent.setEnableSSL(esHosts.contains("https://"));
+        esUser.ifPresent(esComponent::setUser);
+        esPassword.ifPresent(esComponent::setPassword);
+        esCa.ifPresent(ca -> esComponent.setCertificatePath("file:" + ca.toAbsolutePath()));
         context.getRegistry().bind(ES_CLIENT, es);
         PipelineMetrics metrics = new PipelineMetrics(context);
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(brokers, metrics);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(kafka, metrics);
         context.getRegistry().bind(METRICS, metrics);
         context.getRegistry().bind(DEAD_LETTERS, deadLetters);
         PipelineProgress progress = new PipelineProgress(context,
@@ -122,7 +147,7 @@ public class SharedConnections implements CamelConfiguration {
             throw new IllegalStateException(e);
         }
         context.getRegistry().bind(DLQ_REPLAY,
-                new DeadLetterReplay(brokers, s.get("dlq.replay.group-prefix", "camel-pipelines-dlq-replay-")));
+                new DeadLetterReplay(kafka, s.get("dlq.replay.group-prefix", "camel-pipelines-dlq-replay-")));
         context.getRegistry().bind("kafkaBatchCommit", new KafkaBatchCommit());
         context.getRegistry().bind("kafkaPollRetry", new KafkaPollRetry("the local Kafka cluster",
                 s.get("kafka.brokers", "127.0.0.1:9092"), null, "kafka.brokers and camel.component.kafka.* security",
@@ -175,14 +200,11 @@ public class SharedConnections implements CamelConfiguration {
         return new HikariDataSource(c);
     }
 
-    private static Properties kafkaAdminConfig(String brokers, int timeoutMs) {
-        Properties p = new Properties();
-        p.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs),
+    private static Map<String, Object> kafkaAdminConfig(int timeoutMs) {
+        return Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs),
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000",
-                AdminClientConfig.CLIENT_ID_CONFIG, "camel-pipelines-health"));
-        return p;
+                AdminClientConfig.CLIENT_ID_CONFIG, "camel-pipelines-health");
     }
 
     /** Closes the shared clients after the routes that use them have stopped. */

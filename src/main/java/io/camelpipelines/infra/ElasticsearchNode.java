@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Elasticsearch 8.19 node, the distribution the build unpacked, run as a child process with its
  * config, data and logs under the data directory. Elasticsearch refuses to run as root, so when this
- * JVM is root the node runs as a system user created for it.
+ * JVM is root the node runs as a system user created for it. With {@link Security} it runs as a production node does:
+ * HTTPS with a certificate of the embedded CA, and basic authentication (a file-realm user).
  */
 public class ElasticsearchNode implements EmbeddedService {
 
@@ -36,6 +37,7 @@ public class ElasticsearchNode implements EmbeddedService {
     private final String heap;
     private final String runAsUser;
     private final Duration startTimeout;
+    private final Security security;
     private int port;
     private int transportPort;
     private Path home;
@@ -43,8 +45,18 @@ public class ElasticsearchNode implements EmbeddedService {
     private volatile boolean closing;
     private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** HTTPS with the embedded CA's certificate, and one superuser of the file realm. */
+    public record Security(EmbeddedCertificates certificates, String user, String password) {
+    }
+
     public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
                              Duration startTimeout) {
+        this(host, port, distribution, baseDir, heap, runAsUser, startTimeout, null);
+    }
+
+    public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
+                             Duration startTimeout, Security security) {
+        this.security = security;
         this.host = host;
         this.requestedPort = port;
         this.distribution = distribution;
@@ -96,6 +108,7 @@ public class ElasticsearchNode implements EmbeddedService {
         Directories.delete(tmp);
         Files.createDirectories(tmp);
         copyConfigIfAbsent(home.resolve("config"), conf);
+        List<String> securitySettings = security == null ? List.of("-Expack.security.enabled=false") : secure(conf, tmp);
 
         List<String> command = new ArrayList<>();
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -117,7 +130,6 @@ public class ElasticsearchNode implements EmbeddedService {
                 "-Ecluster.name=camel-pipelines",
                 "-Enode.name=embedded",
                 "-Ediscovery.type=single-node",
-                "-Expack.security.enabled=false",
                 "-Enetwork.host=" + host,
                 "-Ehttp.port=" + port,
                 "-Etransport.port=" + transportPort,
@@ -126,6 +138,7 @@ public class ElasticsearchNode implements EmbeddedService {
                 // a laptop disk at 90 % must not turn every index read-only
                 "-Ecluster.routing.allocation.disk.threshold_enabled=false",
                 "-Eaction.auto_create_index=true"));
+        command.addAll(securitySettings);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .directory(logs.toFile())
@@ -206,6 +219,38 @@ public class ElasticsearchNode implements EmbeddedService {
                 + " or set elasticsearch.hosts to use a running Elasticsearch");
     }
 
+    /**
+     * The node's TLS files (Elasticsearch reads them only from its config directory) and its user, written by the
+     * distribution's own elasticsearch-users tool; the settings that turn security on.
+     */
+    private List<String> secure(Path conf, Path tmp) throws Exception {
+        Path certs = conf.resolve("certs");
+        Files.createDirectories(certs);
+        EmbeddedCertificates c = security.certificates();
+        Files.copy(c.caPem(), certs.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(c.serverCertificatePem(), certs.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(c.serverKeyPem(), certs.resolve("server-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // the file realm holds exactly this run's user
+        Files.writeString(conf.resolve("users"), "");
+        Files.writeString(conf.resolve("users_roles"), "");
+        ProcessBuilder users = new ProcessBuilder(home.resolve("bin/elasticsearch-users").toString(), "useradd",
+                security.user(), "-p", security.password(), "-r", "superuser").redirectErrorStream(true);
+        users.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
+        users.environment().put("ES_PATH_CONF", conf.toString());
+        users.environment().put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -XX:-UsePerfData");
+        Process p = users.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new StartupFailure("elasticsearch-users could not add the embedded node's user: "
+                    + out.replace(security.password(), "***").trim());
+        }
+        return List.of("-Expack.security.enabled=true",
+                "-Expack.security.http.ssl.enabled=true",
+                "-Expack.security.http.ssl.key=" + certs.resolve("server-key.pem"),
+                "-Expack.security.http.ssl.certificate=" + certs.resolve("server.pem"),
+                "-Expack.security.http.ssl.certificate_authorities=" + certs.resolve("ca.pem"));
+    }
+
     private static void copyConfigIfAbsent(Path from, Path to) throws IOException {
         if (!Files.exists(to.resolve("jvm.options"))) {
             Directories.copy(from, to);
@@ -251,9 +296,16 @@ public class ElasticsearchNode implements EmbeddedService {
     }
 
     private void awaitGreen(Path consoleLog, long consoleStart) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
-                .timeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s")).timeout(Duration.ofSeconds(5));
+        if (security != null) {
+            client.sslContext(TrustedCertificates.sslContext(security.certificates().caPem()));
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (security.user() + ":" + security.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        HttpClient http = client.build();
+        HttpRequest health = request.build();
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -296,7 +348,7 @@ public class ElasticsearchNode implements EmbeddedService {
     }
 
     public String url() {
-        return "http://" + host + ":" + port;
+        return (security == null ? "http://" : "https://") + host + ":" + port;
     }
 
     @Override
@@ -306,13 +358,18 @@ public class ElasticsearchNode implements EmbeddedService {
 
     @Override
     public String description() {
-        return "child process (pid " + (process == null ? "-" : process.pid()) + "), heap " + heap + ", data in " + baseDir
+        return (security == null ? "" : "HTTPS + basic auth, ") + "child process (pid " + (process == null ? "-" : process.pid()) + "), heap " + heap + ", data in " + baseDir
                 + (restarts.get() == 0 ? "" : ", restarted " + restarts.get() + " time(s)");
     }
 
     @Override
     public Map<String, String> connectionProperties() {
-        return Map.of("elasticsearch.hosts", url());
+        if (security == null) {
+            return Map.of("elasticsearch.hosts", url());
+        }
+        return Map.of("elasticsearch.hosts", url(), "elasticsearch.username", security.user(),
+                "elasticsearch.password", security.password(),
+                "elasticsearch.ca-certificate", security.certificates().caPem().toString());
     }
 
     /** Stops the node for good (no restart) and removes its temp directory. */

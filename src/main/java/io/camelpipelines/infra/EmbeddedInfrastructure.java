@@ -52,11 +52,37 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAfterCamel, "embedded-infrastructure-stop"));
     }
 
+    /**
+     * Only the services, without an application (the {@code services} command): starts them and writes their
+     * connection properties as environment variables to {@code envFile}, readable by its owner only.
+     */
+    public void startOnly(Settings settings, Path envFile) throws java.io.IOException {
+        start(planned(settings));
+        LOG.info("Services:\n{}", table());
+        Map<String, String> properties = new java.util.TreeMap<>();
+        synchronized (running) {
+            running.forEach(s -> properties.putAll(s.connectionProperties()));
+        }
+        StringBuilder env = new StringBuilder("# written by 'java -jar camel-pipelines.jar services': the services' addresses"
+                + " and credentials\n");
+        properties.forEach((k, v) -> env.append(k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'))
+                .append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        java.nio.file.Files.createDirectories(envFile.getParent());
+        java.nio.file.Files.deleteIfExists(envFile);
+        java.nio.file.Files.createFile(envFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(envFile, env);
+    }
+
     /** The embedded services this configuration asks for; the others are reached at their configured address. */
     List<EmbeddedService> planned(Settings s) {
         String host = s.get("pipelines.embedded.host", "127.0.0.1");
         Path dataDir = s.getPath("pipelines.data-dir", "data");
         List<EmbeddedService> plan = new ArrayList<>();
+        // as production runs them: Kafka with SASL over TLS, Elasticsearch with HTTPS and a user, PostgreSQL with
+        // password authentication; the passwords are made up at each start unless given
+        boolean secured = s.getBoolean("pipelines.embedded.security", false);
+        EmbeddedCertificates certificates = secured ? certificates(dataDir.resolve("certs"), host) : null;
         // Elasticsearch first: it takes longest, the others start while it boots
         if (embedded("elasticsearch", "elasticsearch.hosts", s)) {
             plan.add(new ElasticsearchNode(host,
@@ -65,14 +91,20 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     dataDir.resolve("elasticsearch"),
                     s.get("elasticsearch.embedded.heap", "512m"),
                     s.get("elasticsearch.embedded.user", "camel-pipelines-es"),
-                    s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120))));
+                    s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120)),
+                    secured ? new ElasticsearchNode.Security(certificates,
+                            s.get("elasticsearch.username", "camel-pipelines"), secret(s, "elasticsearch.password"))
+                            : null));
         }
         if (embedded("kafka", "kafka.brokers", s)) {
-            plan.add(new KafkaBroker(host,
+            plan.add(new KafkaBroker("kafka", 1, host,
                     s.getInt("kafka.embedded.port", 9092),
                     s.getInt("kafka.embedded.controller-port", 0),
                     s.getInt("kafka.embedded.partitions", 4),
-                    dataDir.resolve("kafka")));
+                    dataDir.resolve("kafka"),
+                    secured ? new KafkaBroker.Sasl("kafka.brokers", s.get("kafka.username", "camel-pipelines"),
+                            "kafka.password", secret(s, "kafka.password")) : null,
+                    certificates));
         }
         // product-views reads a remote cluster; unless one is named, a second broker stands in for it, with SASL
         if (s.getBoolean("product-views.enabled", true)
@@ -92,13 +124,29 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     dataDir.resolve("postgres-binaries"),
                     s.get("postgres.embedded.database", "pipelines"),
                     s.get("postgres.embedded.user", "pipelines"),
-                    s.get("postgres.embedded.password", "pipelines")));
+                    secured ? secret(s, "postgres.password") : s.get("postgres.embedded.password", "pipelines"),
+                    secured));
         }
         if (embedded("mongodb", "mongodb.uri", s)) {
             plan.add(new MongoWireServer(host,
                     s.getInt("mongodb.embedded.port", 27017)));
         }
         return plan;
+    }
+
+    private static EmbeddedCertificates certificates(Path dir, String host) {
+        try {
+            return new EmbeddedCertificates(dir, host).ensure();
+        } catch (StartupFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartupFailure("Cannot make the embedded services' certificates in " + dir + ": " + e, e);
+        }
+    }
+
+    /** The password a secured embedded service is given: the configured one, or one made up for this run. */
+    private static String secret(Settings s, String property) {
+        return s.find(property).orElseGet(() -> java.util.UUID.randomUUID().toString());
     }
 
     /** True when the service's connection property is unset; otherwise records it as external. */

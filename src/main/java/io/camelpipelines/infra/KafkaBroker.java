@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM.
  * Its log lives under the data directory, so topics and committed offsets survive a restart.
- * The local broker listens in plain text; a broker standing in for a remote cluster listens with SASL/PLAIN only,
- * so its clients authenticate exactly as they would against the real one.
+ * The local broker listens in plain text, or with SASL/PLAIN over TLS (pipelines.embedded.security); a broker standing
+ * in for a remote cluster listens with SASL/PLAIN only, so its clients authenticate exactly as they would against the
+ * real one.
  */
 public class KafkaBroker implements EmbeddedService {
 
@@ -38,6 +39,8 @@ public class KafkaBroker implements EmbeddedService {
     private final int nodeId;
     /** SASL/PLAIN: the client's user and password, and the properties that tell the application where it is. */
     private final Sasl sasl;
+    /** TLS on the SASL listener: the server certificate, and the CA its clients are told to trust. */
+    private final EmbeddedCertificates tls;
     private int port;
     private int controllerPort;
     private KafkaRaftServer server;
@@ -51,11 +54,16 @@ public class KafkaBroker implements EmbeddedService {
     }
 
     public KafkaBroker(String host, int port, int controllerPort, int partitions, Path logDir) {
-        this("kafka", 1, host, port, controllerPort, partitions, logDir, null);
+        this("kafka", 1, host, port, controllerPort, partitions, logDir, null, null);
     }
 
     public KafkaBroker(String name, int nodeId, String host, int port, int controllerPort, int partitions, Path logDir,
                        Sasl sasl) {
+        this(name, nodeId, host, port, controllerPort, partitions, logDir, sasl, null);
+    }
+
+    public KafkaBroker(String name, int nodeId, String host, int port, int controllerPort, int partitions, Path logDir,
+                       Sasl sasl, EmbeddedCertificates tls) {
         this.name = name;
         this.nodeId = nodeId;
         this.host = host;
@@ -64,6 +72,10 @@ public class KafkaBroker implements EmbeddedService {
         this.partitions = partitions;
         this.logDir = logDir;
         this.sasl = sasl;
+        this.tls = tls;
+        if (tls != null && sasl == null) {
+            throw new IllegalArgumentException("TLS is offered on the SASL listener only");
+        }
     }
 
     @Override
@@ -85,9 +97,13 @@ public class KafkaBroker implements EmbeddedService {
         awaitReady();
     }
 
-    private Properties brokerProperties(int controllerPort) {
+    private String protocol() {
+        return sasl == null ? "PLAINTEXT" : tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
+    }
+
+    private Properties brokerProperties(int controllerPort) throws java.io.IOException {
         Properties p = new Properties();
-        String listener = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        String listener = protocol();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(nodeId));
         p.put("controller.quorum.voters", nodeId + "@" + host + ":" + controllerPort);
@@ -99,9 +115,18 @@ public class KafkaBroker implements EmbeddedService {
         if (sasl != null) {
             p.put("sasl.enabled.mechanisms", "PLAIN");
             p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+            p.put("listener.name." + listener.toLowerCase() + ".plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
                     + " required username=\"broker\" password=\"" + sasl.brokerPassword() + "\" user_broker=\""
                     + sasl.brokerPassword() + "\" user_" + sasl.user() + "=\"" + sasl.password() + "\";");
+        }
+        if (tls != null) {
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.keystore.location", tls.serverKeystore().toString());
+            p.put("ssl.keystore.password", tls.keystorePassword());
+            p.put("ssl.key.password", tls.keystorePassword());
+            // the broker talks to itself over this listener too, and checks its own certificate like any client
+            p.put("ssl.truststore.type", "PEM");
+            p.put("ssl.truststore.location", tls.caPem().toString());
         }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", String.valueOf(partitions));
@@ -139,6 +164,11 @@ public class KafkaBroker implements EmbeddedService {
         Map<String, Object> client = new java.util.HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
         if (sasl != null) {
             client.putAll(clientSecurity(sasl.user(), sasl.password()));
+            client.put("security.protocol", protocol());
+        }
+        if (tls != null) {
+            client.put("ssl.truststore.type", "PEM");
+            client.put("ssl.truststore.location", tls.caPem().toString());
         }
         try (Admin admin = Admin.create(client)) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
@@ -163,13 +193,22 @@ public class KafkaBroker implements EmbeddedService {
 
     @Override
     public String description() {
-        return "in-process broker (KRaft" + (sasl == null ? "" : ", SASL/PLAIN only") + "), log in " + logDir;
+        return "in-process broker (KRaft" + (sasl == null ? "" : tls == null ? ", SASL/PLAIN only" : ", SASL/PLAIN over TLS")
+                + "), log in " + logDir;
     }
 
     @Override
     public Map<String, String> connectionProperties() {
-        return sasl == null ? Map.of("kafka.brokers", bootstrap())
-                : Map.of(sasl.brokersProperty(), bootstrap(), sasl.passwordProperty(), sasl.password());
+        if (sasl == null) {
+            return Map.of("kafka.brokers", bootstrap());
+        }
+        if (tls == null) {
+            return Map.of(sasl.brokersProperty(), bootstrap(), sasl.passwordProperty(), sasl.password());
+        }
+        return Map.of("kafka.brokers", bootstrap(), "kafka.security-protocol", protocol(), "kafka.sasl-mechanism", "PLAIN",
+                "kafka.login-module", "org.apache.kafka.common.security.plain.PlainLoginModule",
+                "kafka.username", sasl.user(), "kafka.password", sasl.password(),
+                "kafka.ssl-truststore-location", tls.caPem().toString(), "kafka.ssl-truststore-type", "PEM");
     }
 
     @Override

@@ -25,6 +25,7 @@ public class PostgresServer implements EmbeddedService {
     private final String database;
     private final String user;
     private final String password;
+    private final boolean passwordsRequired;
     private int port;
     private EmbeddedPostgres postgres;
 
@@ -34,6 +35,13 @@ public class PostgresServer implements EmbeddedService {
      */
     public PostgresServer(String host, int port, Path dataDir, Path binariesDir, String database, String user,
                           String password) {
+        this(host, port, dataDir, binariesDir, database, user, password, false);
+    }
+
+    /** @param passwordsRequired every TCP login but the embedding JVM's own superuser one checks its password (SCRAM) */
+    public PostgresServer(String host, int port, Path dataDir, Path binariesDir, String database, String user,
+                          String password, boolean passwordsRequired) {
+        this.passwordsRequired = passwordsRequired;
         this.host = host;
         this.requestedPort = port;
         this.dataDir = dataDir;
@@ -74,6 +82,24 @@ public class PostgresServer implements EmbeddedService {
                 .setServerConfig("max_wal_senders", "10")
                 .start();
         createUserAndDatabase();
+        if (passwordsRequired) {
+            requirePasswords();
+        }
+    }
+
+    private void requirePasswords() throws Exception {
+        Files.writeString(dataDir.resolve("pg_hba.conf"), """
+                # written by camel-pipelines (pipelines.embedded.security): the application's role logs in with its
+                # password (SCRAM); only the embedding JVM's superuser connection, from this host, is trusted
+                local all all trust
+                host all postgres 127.0.0.1/32 trust
+                host all postgres ::1/128 trust
+                host all all 0.0.0.0/0 scram-sha-256
+                host all all ::/0 scram-sha-256
+                """);
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_reload_conf()");
+        }
     }
 
     /**
@@ -145,6 +171,11 @@ public class PostgresServer implements EmbeddedService {
                     s.execute("CREATE ROLE " + quoteIdent(user) + " LOGIN PASSWORD " + quoteLiteral(password));
                 }
             }
+            // the password of this start (a secured run makes one up each time)
+            try (Statement s = c.createStatement()) {
+                s.execute("SET password_encryption = 'scram-sha-256'");
+                s.execute("ALTER ROLE " + quoteIdent(user) + " PASSWORD " + quoteLiteral(password));
+            }
             // the application's role reads the log (REPLICATION) and sees every session's open transaction
             // (pg_read_all_stats: the polling capture's bound); also on data directories made before this
             try (Statement s = c.createStatement()) {
@@ -188,7 +219,7 @@ public class PostgresServer implements EmbeddedService {
 
     @Override
     public String description() {
-        return "embedded PostgreSQL 15, fsync on, data in " + dataDir;
+        return "embedded PostgreSQL 15, fsync on, " + (passwordsRequired ? "SCRAM passwords, " : "") + "data in " + dataDir;
     }
 
     @Override

@@ -41,7 +41,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         ProductViewParser parser = new ProductViewParser();
         p.bind("productViewRecords", new KafkaRecordBatch<>("product-views", parser, p.metrics()));
         KafkaForwarder<ProductView> forwarder = p.bind("productViewForwarder", new KafkaForwarder<>("product-views",
-                s.get("kafka.brokers", "127.0.0.1:9092"), s.get("product-views.topic", "processed_product_views"),
+                p.shared().kafka(), s.get("product-views.topic", "processed_product_views"),
                 p.metrics()));
         try {
             p.context().addService(forwarder, true, true);
@@ -86,7 +86,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         if (!p.enabled()) {
             return;
         }
-        replayIntoAnEmptyStore(store, s);
+        replayIntoAnEmptyStore(store, s, p.shared().kafka());
         try {
             // what the daily reports select and group by
             store.collection().createIndex(Indexes.ascending("view_date", "product_id"));
@@ -121,14 +121,14 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
      * view, the store's consumer group forgets its offsets and reads processed_product_views from the beginning
      * (idempotent by _id, so a store that was merely empty loses nothing and doubles nothing).
      */
-    private static void replayIntoAnEmptyStore(MongoBatchWriter<ProductView> store, Settings s) {
+    private static void replayIntoAnEmptyStore(MongoBatchWriter<ProductView> store, Settings s,
+                                              io.camelpipelines.common.KafkaClients kafka) {
         String group = s.get("product-views.store.group", "product-views-mongodb");
         try {
             if (store.collection().estimatedDocumentCount() > 0) {
                 return;
             }
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
-                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("kafka.brokers", "127.0.0.1:9092")))) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.config())) {
                 admin.deleteConsumerGroups(java.util.List.of(group)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
                 LOG.info("product-views: the MongoDB store is empty; consumer group {} starts again from the beginning of {}",
                         group, s.get("product-views.topic", "processed_product_views"));

@@ -37,6 +37,8 @@ public final class ApplicationProcess implements AutoCloseable {
     private final Path workDir;
     private final Path jar;
     private final Map<String, String> properties;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> arguments = new ArrayList<>();
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
@@ -70,6 +72,7 @@ public final class ApplicationProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Directories.copy(Path.of("routes"), dir.resolve("routes"));
         Files.copy(Path.of("application.properties"), dir.resolve("application.properties"));
+        Files.copy(Path.of("application-prod.properties"), dir.resolve("application-prod.properties"));
         if (!Files.isRegularFile(Path.of("target", "camel-pipelines.jar"))) {
             throw new IllegalStateException("target/camel-pipelines.jar is missing: this test runs after 'package'");
         }
@@ -79,6 +82,17 @@ public final class ApplicationProcess implements AutoCloseable {
     /** Changes a property for the next start (a restart with another configuration, on the same data). */
     public void set(String key, String value) {
         properties.put(key, value);
+    }
+
+    /** Environment variables of the next start (the way an operator configures a profile). */
+    public void environment(Map<String, String> variables) {
+        environment.putAll(variables);
+    }
+
+    /** Command-line arguments of the next start, e.g. {@code services}. */
+    public void arguments(String... args) {
+        arguments.clear();
+        arguments.addAll(List.of(args));
     }
 
     public Path workDir() {
@@ -102,8 +116,10 @@ public final class ApplicationProcess implements AutoCloseable {
         }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(arguments);
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile());
+        pb.environment().putAll(environment);
         process = pb.start();
         if (starts == 1) {
             // a test JVM that is stopped (Ctrl-C, a build timeout) does not leave the application running
