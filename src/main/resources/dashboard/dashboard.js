@@ -42,7 +42,7 @@ function drawServices(overview) {
     const li = el('li', 'service ' + s.state.toLowerCase());
     li.dataset.service = name;
     li.dataset.state = s.state;
-    li.title = s.address;
+    li.title = `${s.address}: ${s.state === 'UP' ? s.answer : s.message}`;
     li.append(el('b', null, name), el('span', 'health', s.state), el('small', null, s.state === 'UP' ? s.answer : s.message));
     return li;
   }));
@@ -59,7 +59,7 @@ function rowFor(name) {
   row = el('article', 'pipeline');
   row.dataset.pipeline = name;
   const title = el('div', 'title');
-  title.append(el('h3', null, name), el('span', 'state'), el('p', 'flow'));
+  title.append(el('h3', null, name), el('span', 'state'));
   const spark = el('div', 'spark');
   const numbers = el('dl', 'numbers');
   for (const [label, cls] of [['in', 'rate-in'], ['out', 'rate-out'], ['lag', 'lag'], ['total', 'totals']]) {
@@ -69,7 +69,7 @@ function rowFor(name) {
   const head = el('p', 'dlq-head');
   head.append(el('span', 'dlq-count'), ' dead letters');
   dlq.append(head, el('ol', 'reasons'));
-  row.append(title, spark, numbers, dlq, el('p', 'error'));
+  row.append(title, spark, numbers, dlq, el('p', 'flow'), el('p', 'error'));
   document.getElementById('pipelines').append(row);
   sparklines[name] = echarts.init(spark);
   return row;
@@ -108,11 +108,13 @@ function drawPipelines(overview) {
     error.textContent = p.lastError ? 'last error: ' + p.lastError : '';
     error.title = p.lastError;
     const spark = sparklines[name];
+    // the window of the history, or less while the application has not run that long yet
+    const since = Math.max(now - overview.historySeconds * 1000, p.rates.length ? p.rates[0].t : now);
     spark.setOption({
       animation: false,
       useUTC: true,
       grid: { left: 2, right: 2, top: 6, bottom: 2 },
-      xAxis: { type: 'time', show: false, min: now - overview.historySeconds * 1000, max: now },
+      xAxis: { type: 'time', show: false, min: since, max: now },
       yAxis: { type: 'value', show: false, min: 0 },
       tooltip: { trigger: 'axis', confine: true },
       series: [
@@ -122,6 +124,8 @@ function drawPipelines(overview) {
           data: p.rates.map(r => [r.t, r.out]) }
       ]
     });
+    // the row's columns settle once its text is in: measure again
+    spark.resize();
     spark.getDom().dataset.points = spark.getOption().series[0].data.length;
   }
 }
@@ -164,7 +168,8 @@ async function drawCandles() {
       grid: [{ left: 84, right: 24, top: 12, height: '60%' }, { left: 84, right: 24, top: '76%', bottom: 28 }],
       xAxis: [
         { type: 'time', ...range, axisLabel: { show: false }, axisTick: { show: false } },
-        { type: 'time', gridIndex: 1, ...range, splitNumber: 6, axisLabel: { formatter: '{HH}:{mm}', hideOverlap: true } }
+        // ticks no closer than one candle: a label per candle at most, never the same minute twice
+        { type: 'time', gridIndex: 1, ...range, minInterval: step, splitNumber: 6, axisLabel: { hideOverlap: true } }
       ],
       yAxis: [
         { scale: true, splitNumber: 4, axisLabel: { formatter: v => price.format(v) } },
@@ -258,6 +263,7 @@ async function refresh() {
   const select = document.getElementById('interval');
   select.innerHTML = markets.intervals.map(i => `<option>${esc(i)}</option>`).join('');
   select.onchange = refresh;
+  window.addEventListener('resize', () => [...Object.values(charts), ...Object.values(sparklines)].forEach(c => c.resize()));
   await refresh();
   setInterval(refresh, REFRESH_MS);
 })();

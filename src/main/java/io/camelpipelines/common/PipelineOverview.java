@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.camelpipelines.infra.Settings;
 import org.apache.camel.CamelContext;
@@ -36,6 +37,8 @@ public class PipelineOverview extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineOverview.class);
     /** The group of the health checks that talk to the shared services (see {@link ServiceHealthCheck}). */
     private static final String SERVICES = "services";
+    /** What {@link HealthCheckHelper#invoke(CamelContext, Predicate)} leaves out: routes, consumers, the context. */
+    private static final Predicate<HealthCheck> OTHER_CHECKS = check -> !SERVICES.equals(check.getGroup());
 
     private final CamelContext context;
     private final Duration sampleInterval;
@@ -134,7 +137,7 @@ public class PipelineOverview extends ServiceSupport {
         }
         try {
             Map<String, Map<String, Object>> found = new TreeMap<>();
-            for (HealthCheck.Result r : HealthCheckHelper.invoke(context, SERVICES)) {
+            for (HealthCheck.Result r : HealthCheckHelper.invoke(context, OTHER_CHECKS)) {
                 Map<String, Object> service = new LinkedHashMap<>();
                 service.put("state", r.getState().name());
                 service.put("message", r.getMessage().orElse(""));
