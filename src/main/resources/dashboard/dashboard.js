@@ -83,7 +83,7 @@ function drawPipelines(overview) {
   const historyMinutes = Math.round(overview.historySeconds / 60);
   document.getElementById('rates-note').textContent =
     `· records/s over the last ${historyMinutes} min (in: blue, out: green), sampled every ${overview.sampleSeconds} s`;
-  const now = Date.now();
+  const now = overview.time;
   for (const [name, p] of Object.entries(overview.pipelines)) {
     const row = rowFor(name);
     row.dataset.state = p.state;

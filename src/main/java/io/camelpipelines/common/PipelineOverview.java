@@ -159,6 +159,8 @@ public class PipelineOverview extends ServiceSupport {
             byPipeline.put(p.getPipeline(), pipeline(p));
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        // the rates' times are this clock's: a page places them against it, not against its own
+        out.put("time", System.currentTimeMillis());
         out.put("sampleSeconds", sampleInterval.toMillis() / 1000.0);
         out.put("historySeconds", (samplesKept - 1) * sampleInterval.toMillis() / 1000.0);
         out.put("checkedAt", checkedAt == null ? null : checkedAt.toString());
