@@ -29,10 +29,16 @@ public class DeadLetterPublisher implements AutoCloseable {
     private final KafkaClients kafka;
     private final PipelineMetrics metrics;
     private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile RecentDeadLetters recent;
 
     public DeadLetterPublisher(KafkaClients kafka, PipelineMetrics metrics) {
         this.kafka = kafka;
         this.metrics = metrics;
+    }
+
+    /** Also keeps the latest dead letters' reasons there, for the dashboard. */
+    public void noteLatestIn(RecentDeadLetters recent) {
+        this.recent = recent;
     }
 
     /** Publishes the dead letters a batch collected (exchange property), counted under the pipeline. */
@@ -60,6 +66,10 @@ public class DeadLetterPublisher implements AutoCloseable {
             f.get(60, TimeUnit.SECONDS);
         }
         metrics.count(pipeline, PipelineMetrics.Kind.DLQ, letters.size());
+        RecentDeadLetters noted = recent;
+        if (noted != null) {
+            noted.note(pipeline, letters, Instant.parse(now));
+        }
     }
 
     private static void header(ProducerRecord<byte[], byte[]> r, String name, String value) {

@@ -28,6 +28,7 @@ public abstract class PipelineConfiguration implements CamelConfiguration {
                 context.getRegistry().lookupByNameAndType(SharedConnections.DLQ_REPLAY, DeadLetterReplay.class),
                 settings.get("kafka.brokers", "127.0.0.1:9092"));
         control.install();
+        PipelineOverview.ensure(context).add(control);
         configure(new Setup(pipeline, context, settings, shared, settings.getBoolean(pipeline + ".enabled", true),
                 control));
     }

@@ -50,6 +50,7 @@ class SecretsIT {
                     .anyMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0));
             Map<String, String> seen = new LinkedHashMap<>();
             for (String path : List.of("/api/services", "/observe/health", "/observe/metrics", "/api/pipelines",
+                    "/api/pipelines/overview",
                     "/observe/jolokia/read/java.lang:type=Runtime",
                     "/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=context,name=*",
                     "/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=endpoints,name=*",
