@@ -154,6 +154,8 @@ public class SharedConnections implements CamelConfiguration {
                 s.getDuration("kafka.poll-retry.max-backoff", java.time.Duration.ofSeconds(10)),
                 s.getDuration("kafka.poll-retry.remind-every", java.time.Duration.ofMinutes(5))));
         context.getRegistry().bind("kafkaMessages", new KafkaMessages());
+        context.getRegistry().bind("batchFailureLog", new BatchFailureLog(
+                s.getDuration("pipelines.errors.remind-every", java.time.Duration.ofMinutes(5))));
         context.getRegistry().bind("droppedRecords", new DroppedRecords(metrics));
         context.getRegistry().bind("staticFiles", new StaticFiles());
 

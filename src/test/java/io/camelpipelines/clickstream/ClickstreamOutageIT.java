@@ -21,7 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.camelpipelines.ObservabilityIT;
+import io.camelpipelines.LogLines;
 import io.camelpipelines.RunningApplication;
+import io.camelpipelines.common.BatchFailureLog;
 import io.camelpipelines.common.PipelineMetrics;
 import io.camelpipelines.common.SharedConnections;
 import io.camelpipelines.infra.EmbeddedService;
@@ -48,7 +50,28 @@ class ClickstreamOutageIT {
 
     @Test
     void postgresStoppedUnderLoadEveryAcceptedEventIsStoredOnceAndCounted() throws Exception {
-        outageUnderLoad("postgres");
+        try (LogLines batches = LogLines.of(BatchFailureLog.class);
+             LogLines attempts = LogLines.of("org.apache.camel.processor.errorhandler.DefaultErrorHandler")) {
+            outageUnderLoad("postgres");
+            // each batch the database refused is one WARN naming its records and the cause, and one INFO once written;
+            // not a line per retry, though each was retried several times over the outage
+            await().atMost(Duration.ofMinutes(1)).until(() -> count(batches.lines(), "clickstream-to-postgres: batch",
+                    "written after") >= 1);
+            List<String> sink = batches.lines().stream().filter(l -> l.contains("clickstream-to-postgres: batch")).toList();
+            List<String> failed = sink.stream().filter(l -> l.startsWith("WARN") && l.contains("not written")).toList();
+            List<String> written = sink.stream().filter(l -> l.startsWith("INFO") && l.contains("written after")).toList();
+            assertThat(failed).as(String.join("\n", sink)).isNotEmpty().doesNotHaveDuplicates()
+                    .allSatisfy(l -> assertThat(l).containsPattern("batch clickstream-\\d+@\\d+").contains("records)"));
+            assertThat(written).as(String.join("\n", sink)).hasSameSizeAs(failed);
+            assertThat(written.stream().mapToInt(l -> Integer.parseInt(l.replaceAll(".* after (\\d+) failed attempts.*", "$1")))
+                    .max().orElse(0)).as("retries of one batch").isGreaterThanOrEqualTo(3);
+            assertThat(attempts.lines()).as("Camel's own per-attempt lines")
+                    .noneMatch(l -> l.contains("On delivery attempt") && l.contains("clickstream-to-postgres"));
+        }
+    }
+
+    private static long count(List<String> lines, String... parts) {
+        return lines.stream().filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains)).count();
     }
 
     @Test
