@@ -10,6 +10,8 @@ import io.camelpipelines.foodorders.FoodOrdersConfiguration;
 
 import io.camelpipelines.infra.EmbeddedInfrastructure;
 import io.camelpipelines.infra.HawtioConsole;
+import io.camelpipelines.infra.HttpAuthentication;
+import io.camelpipelines.infra.InstanceId;
 import io.camelpipelines.infra.RouteFileReloader;
 import io.camelpipelines.infra.StartupFailure;
 import io.camelpipelines.infra.TempDirectory;
@@ -149,7 +151,27 @@ public final class Application {
         LOG.info("Configuration: {}", config.describe());
         main.setPropertyPlaceholderLocations(config.locations());
         RenamedProperties.apply(config, main::addOverrideProperty);
+        String instance = InstanceId.resolve(config.property("pipelines.instance-id", null));
+        main.addOverrideProperty("pipelines.instance-id", instance);
+        LOG.info("Instance: {}", instance);
         config.profile().ifPresent(p -> main.configure().setProfile(p));
+        // before the embedded services: a missing HTTP user stops the start before anything was started
+        main.addMainListener(new MainListenerSupport() {
+            private HttpAuthentication authentication;
+
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                authentication = HttpAuthentication.fromSettings(
+                        new io.camelpipelines.infra.Settings(configuring.getCamelContext().getPropertiesComponent()));
+            }
+
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                if (authentication != null) {
+                    authentication.install(configured.getCamelContext());
+                }
+            }
+        });
         main.addMainListener(infrastructure);
         // Camel's watcher would run beside ours (a service queued for start cannot be taken back): ours only
         boolean reload = Boolean.parseBoolean(config.property("camel.main.routes-reload-enabled", "false"));

@@ -47,7 +47,12 @@ public final class HawtioConsole implements AutoCloseable {
 
     /** Where Hawtio listens and what it connects to: the application's Jolokia. */
     public record Settings(String host, int port, String jolokiaHost, int jolokiaPort, String jolokiaPath,
-                           String username, String password) {
+                           String username, String password, String appUsername, String appPassword) {
+
+        public Settings(String host, int port, String jolokiaHost, int jolokiaPort, String jolokiaPath,
+                        String username, String password) {
+            this(host, port, jolokiaHost, jolokiaPort, jolokiaPath, username, password, null, null);
+        }
 
         public static Settings from(java.util.function.BiFunction<String, String, String> property,
                                     Map<String, String> env) {
@@ -57,7 +62,13 @@ public final class HawtioConsole implements AutoCloseable {
                     "0.0.0.0".equals(appHost) ? "127.0.0.1" : appHost,
                     Integer.parseInt(property.apply("camel.management.port", "8080")),
                     property.apply("camel.management.jolokia-path", "/observe/jolokia"),
-                    env.get("HAWTIO_USERNAME"), env.get("HAWTIO_PASSWORD"));
+                    env.get("HAWTIO_USERNAME"), env.get("HAWTIO_PASSWORD"),
+                    env.get("PIPELINES_HTTP_USERNAME"), env.get("PIPELINES_HTTP_PASSWORD"));
+        }
+
+        /** The application asks for a user on its HTTP port (it listens beyond localhost): Hawtio goes through the relay. */
+        boolean relayed() {
+            return appUsername != null && !appUsername.isBlank() && appPassword != null && !appPassword.isBlank();
         }
 
         boolean local() {
@@ -103,6 +114,9 @@ public final class HawtioConsole implements AutoCloseable {
         ServletContextHandler start = new ServletContextHandler();
         start.setContextPath("/");
         start.addServlet(new ServletHolder(new ConnectPage(s)), "/");
+        if (s.relayed()) {
+            start.addServlet(new ServletHolder(new JolokiaRelay(s)), JolokiaRelay.PATH + "/*");
+        }
 
         Handler handlers = new ContextHandlerCollection(hawtio, start);
         if (secured) {
@@ -110,8 +124,9 @@ public final class HawtioConsole implements AutoCloseable {
         }
         server.setHandler(handlers);
         server.start();
-        LOG.info("Hawtio on http://{}:{}/ connected to http://{}:{}{}{}", s.host(), s.port(), s.jolokiaHost(),
-                s.jolokiaPort(), s.jolokiaPath(), secured ? " (basic authentication)" : "");
+        LOG.info("Hawtio on http://{}:{}/ connected to http://{}:{}{}{}{}", s.host(), s.port(), s.jolokiaHost(),
+                s.jolokiaPort(), s.jolokiaPath(), s.relayed() ? " as user " + s.appUsername() + " through "
+                        + JolokiaRelay.PATH : "", secured ? " (basic authentication)" : "");
         return new HawtioConsole(server, workDir);
     }
 
@@ -135,10 +150,18 @@ public final class HawtioConsole implements AutoCloseable {
         ConstraintMapping everything = new ConstraintMapping();
         everything.setPathSpec("/*");
         everything.setConstraint(constraint);
+        // Hawtio's proxy calls the relay from inside this process, without the browser's credentials; the relay
+        // itself answers loopback callers only
+        Constraint none = new Constraint();
+        none.setAuthenticate(false);
+        ConstraintMapping relay = new ConstraintMapping();
+        relay.setPathSpec(JolokiaRelay.PATH + "/*");
+        relay.setConstraint(none);
         ConstraintSecurityHandler security = new ConstraintSecurityHandler();
         security.setAuthenticator(new BasicAuthenticator());
         security.setLoginService(login);
         security.addConstraintMapping(everything);
+        security.addConstraintMapping(relay);
         security.setHandler(inner);
         return security;
     }
@@ -152,8 +175,11 @@ public final class HawtioConsole implements AutoCloseable {
         private final String html;
 
         ConnectPage(Settings s) {
+            String host = s.relayed() ? "127.0.0.1" : s.jolokiaHost();
+            int port = s.relayed() ? s.port() : s.jolokiaPort();
+            String path = s.relayed() ? JolokiaRelay.PATH : s.jolokiaPath();
             String connection = "{\"id\":\"" + CONNECTION + "\",\"name\":\"" + CONNECTION + "\",\"scheme\":\"http\",\"host\":\""
-                    + s.jolokiaHost() + "\",\"port\":" + s.jolokiaPort() + ",\"path\":\"" + s.jolokiaPath() + "\"}";
+                    + host + "\",\"port\":" + port + ",\"path\":\"" + path + "\"}";
             html = "<!doctype html><meta charset=utf-8><title>camel-pipelines: Hawtio</title><script>"
                     + "const all = JSON.parse(localStorage.getItem('connect.connections') || '{}');"
                     + "all['" + CONNECTION + "'] = " + connection + ";"
@@ -170,6 +196,58 @@ public final class HawtioConsole implements AutoCloseable {
             }
             resp.setContentType("text/html; charset=utf-8");
             resp.getOutputStream().write(html.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The application's Jolokia as Hawtio's proxy reaches it when the application asks for a user: each request
+     * forwarded with the application's credentials (PIPELINES_HTTP_USERNAME / PASSWORD of this command's environment),
+     * so they stay on the server and never reach a browser. Only callers on this machine (Hawtio's proxy) are served.
+     */
+    static final class JolokiaRelay extends HttpServlet {
+
+        static final String PATH = "/jolokia-relay";
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        private final String target;
+        private final String authorization;
+
+        JolokiaRelay(Settings s) {
+            this.target = "http://" + s.jolokiaHost() + ":" + s.jolokiaPort() + s.jolokiaPath();
+            this.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (s.appUsername() + ":" + s.appPassword()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (!InetAddress.getByName(req.getRemoteAddr()).isLoopbackAddress()) {
+                resp.sendError(403);
+                return;
+            }
+            if (!"GET".equals(req.getMethod()) && !"POST".equals(req.getMethod())) {
+                resp.sendError(405);
+                return;
+            }
+            String uri = target + (req.getPathInfo() == null ? "" : req.getPathInfo())
+                    + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+            java.net.http.HttpRequest.Builder forward = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri))
+                    .timeout(java.time.Duration.ofSeconds(30)).header("Authorization", authorization);
+            if ("POST".equals(req.getMethod())) {
+                forward.header("Content-Type", req.getContentType() == null ? "application/json" : req.getContentType())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(req.getInputStream().readAllBytes()));
+            }
+            try {
+                java.net.http.HttpResponse<byte[]> answer = http.send(forward.build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                resp.setStatus(answer.statusCode());
+                answer.headers().firstValue("Content-Type").ifPresent(resp::setContentType);
+                resp.getOutputStream().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                resp.sendError(503);
+            } catch (IOException unreachable) {
+                resp.sendError(502, "the application's Jolokia at " + target + " does not answer");
+            }
         }
     }
 }

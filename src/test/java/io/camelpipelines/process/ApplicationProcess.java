@@ -43,6 +43,7 @@ public final class ApplicationProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
+    private String authorization;
 
     private ApplicationProcess(Path workDir, Map<String, String> extra) {
         this.workDir = workDir;
@@ -172,15 +173,32 @@ public final class ApplicationProcess implements AutoCloseable {
         });
     }
 
+    /** The HTTP basic credentials every later request of this class sends (an application on 0.0.0.0 asks for them). */
+    public void credentials(String user, String password) {
+        authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String json, HttpClient client) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        return client.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     public JsonNode getJson(String path) throws IOException, InterruptedException {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelpipelines.infra.HawtioConsole;
 import io.camelpipelines.infra.TrustedCertificates;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -49,6 +50,8 @@ class ProdProfileIT {
     private static ApplicationProcess services;
     private static ApplicationProcess app;
     private static Map<String, String> env;
+    private static final String HTTP_USER = "operator";
+    private static final String HTTP_PASSWORD = "http-" + java.util.UUID.randomUUID();
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,7 +79,11 @@ class ProdProfileIT {
         e.put("KAFKA_TOPICS_REPLICATION_FACTOR", "1");
         e.put("KAFKA_TOPICS_MIN_INSYNC_REPLICAS", "1");
         e.put("KAFKA_TOPIC_CLICKSTREAM_PARTITIONS", "3");
+        // prod listens on 0.0.0.0: without a user for its own HTTP port it does not start (shown below)
+        e.put("PIPELINES_HTTP_USERNAME", HTTP_USER);
+        e.put("PIPELINES_HTTP_PASSWORD", HTTP_PASSWORD);
         app.environment(e);
+        app.credentials(HTTP_USER, HTTP_PASSWORD);
         app.start(null);
         app.awaitHealthy(Duration.ofMinutes(3));
     }
@@ -149,6 +156,68 @@ class ProdProfileIT {
     }
 
     @Test
+    void itsOwnHttpPortAsksForTheOperatorBeyondLocalhost() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (String path : List.of("/api/pipelines", "/api/services", "/dashboard", "/observe/jolokia/version",
+                "/observe/metrics", "/api/dlq/clickstream/replay")) {
+            HttpResponse<String> none = client.send(HttpRequest.newBuilder(app.uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v ->
+                    assertThat(v).startsWith("Basic realm="));
+            assertThat(client.send(HttpRequest.newBuilder(app.uri(path)).header("Authorization",
+                    basic(HTTP_USER, "wrong")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .as(path).isEqualTo(401);
+        }
+        assertThat(client.send(HttpRequest.newBuilder(app.uri("/api/clicks")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(401);
+        // with the user, everything answers; the probes are open to a load balancer or Kubernetes without it
+        assertThat(app.get("/observe/jolokia/version").statusCode()).isEqualTo(200);
+        assertThat(app.get("/dashboard/").statusCode()).isEqualTo(200);
+        assertThat(client.send(HttpRequest.newBuilder(app.uri("/observe/health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void hawtioReachesTheAuthenticatedApplicationThroughItsRelay() throws Exception {
+        int port = io.camelpipelines.infra.Ports.free("127.0.0.1");
+        // what `java -jar camel-pipelines.jar hawtio` builds from PIPELINES_HTTP_USERNAME / PASSWORD in its environment
+        try (HawtioConsole console = HawtioConsole.start(new HawtioConsole.Settings("127.0.0.1", port, "127.0.0.1",
+                app.httpPort(), "/observe/jolokia", null, null, HTTP_USER, HTTP_PASSWORD))) {
+            HttpClient client = HttpClient.newHttpClient();
+            String page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).contains("/jolokia-relay").doesNotContain(HTTP_PASSWORD);
+            HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/jolokia-relay/read/io.camelpipelines:type=pipeline,name=clickstream/RecordsOut")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(JSON.readTree(read.body()).path("value").asLong()).as(read.body()).isPositive();
+            // still Jolokia's allow-list behind it: writing an attribute is refused
+            HttpResponse<String> write = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/jolokia-relay/")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                    .ofString("{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\","
+                            + "\"value\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(write.body()).path("status").asInt()).as(write.body()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void withoutAUserForItsHttpPortProdDoesNotStart() throws Exception {
+        try (ApplicationProcess open = ApplicationProcess.prepare("prod-profile-it-no-user", Map.of())) {
+            Map<String, String> e = new HashMap<>(env);
+            e.put("CAMEL_MAIN_PROFILE", "prod");
+            open.environment(e);
+            open.start(null);
+            assertThat(open.process().waitFor(2, TimeUnit.MINUTES)).as("exited").isTrue();
+            assertThat(open.process().exitValue()).isEqualTo(2);
+            assertThat(open.logContains("set PIPELINES_HTTP_USERNAME and PIPELINES_HTTP_PASSWORD")).as(open.tail(20))
+                    .isTrue();
+        }
+    }
+
+    @Test
     void noSecretReachesEitherLog() throws Exception {
         String logs = Files.readString(app.log(), StandardCharsets.UTF_8) + Files.readString(services.log(),
                 StandardCharsets.UTF_8);
@@ -157,7 +226,8 @@ class ProdProfileIT {
                 assertThat(logs).as(name).doesNotContain(value);
             }
         });
-        assertThat(app.get("/api/services").body() + app.get("/observe/health").body()).doesNotContain(
+        assertThat(logs).doesNotContain(HTTP_PASSWORD);
+        assertThat(app.get("/api/services").body() + app.get("/observe/health").body()).doesNotContain(HTTP_PASSWORD,
                 env.get("KAFKA_PASSWORD"), env.get("POSTGRES_PASSWORD"), env.get("ELASTICSEARCH_PASSWORD"));
     }
 
