@@ -7,7 +7,8 @@ import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Whether a route's file says it runs ({@code autoStartup}, placeholders resolved). The supervising route controller
- * starts routes itself, so the flag of every started route reads false; this is what the file meant.
+ * starts routes itself, so the flag of every started route reads false; this is what the file meant. A singleton
+ * route that another instance runs is not meant to run here.
  */
 public final class RouteIntent {
 
@@ -15,6 +16,10 @@ public final class RouteIntent {
     }
 
     public static boolean meantToRun(CamelContext context, String routeId) {
+        if (Singletons.standby(context, routeId)) {
+            // another instance runs it (pipelines.cluster.singletons): here it waits for its turn
+            return false;
+        }
         RouteDefinition def = ((ModelCamelContext) context).getRouteDefinition(routeId);
         String autoStartup = def == null ? null : def.getAutoStartup();
         if (autoStartup == null) {

@@ -125,6 +125,8 @@ public class SharedConnections implements CamelConfiguration {
         context.getRegistry().bind(MONGO_CLIENT, mongo);
         // not the shared client: an elasticsearch: producer closes the client it was given when its route stops,
         // so each one makes its own from these settings (and a route stopped and started again still works)
+        context.getRegistry().bind("instanceKafkaClients",
+                new InstanceKafkaClients(s.get("pipelines.instance-id", "camel-pipelines")));
         ElasticsearchComponent esComponent = context.getComponent("elasticsearch", ElasticsearchComponent.class);
         esComponent.setHostAddresses(Arrays.stream(esHosts.split(",")).map(String::trim)
                 .map(h -> h.replaceFirst("^https?://", "")).collect(java.util.stream.Collectors.joining(",")));
@@ -180,7 +182,19 @@ public class SharedConnections implements CamelConfiguration {
             return "cluster " + h.path("cluster_name").asText() + " " + h.path("status").asText();
         }));
 
+        // every instance with this configuration is a member; the singleton routes run on one of them at a time
+        PostgresClusterService cluster = new PostgresClusterService(s.get("pipelines.instance-id", "camel-pipelines"),
+                pgUrl, s.find("postgres.user").orElse(null), s.find("postgres.password").orElse(null),
+                s.getDuration("pipelines.cluster.poll-interval", java.time.Duration.ofSeconds(2)));
+        Singletons singletons = new Singletons(java.util.Arrays.stream(s.get("pipelines.cluster.singletons", "")
+                .split(",")).map(String::trim).filter(id -> !id.isEmpty()).collect(java.util.stream.Collectors.toSet()),
+                cluster);
+        context.getRegistry().bind(Singletons.BEAN_NAME, singletons);
+        // first of all route policies: the supervising route controller must see these routes as not auto-starting
+        // (the cluster's policy starts them where their leader is), or it would start them on every instance
+        context.getRoutePolicyFactories().add(0, singletons);
         try {
+            context.addService(cluster, true, true);
             context.addService(new Closer(List.of(deadLetters, kafkaAdmin, rest, mongo, dataSource)));
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -33,6 +33,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
     private final List<EmbeddedService> running = new ArrayList<>();
     private final Map<String, String> external = new LinkedHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile FileLock dataDirLock;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -40,7 +41,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         PropertiesComponent pc = context.getPropertiesComponent();
         Settings settings = new Settings(pc);
         long started = System.nanoTime();
-        start(planned(settings));
+        startPlanned(settings);
         Properties overrides = new Properties();
         if (main.getOverrideProperties() != null) {
             overrides.putAll(main.getOverrideProperties());
@@ -57,7 +58,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
      * connection properties as environment variables to {@code envFile}, readable by its owner only.
      */
     public void startOnly(Settings settings, Path envFile) throws java.io.IOException {
-        start(planned(settings));
+        startPlanned(settings);
         LOG.info("Services:\n{}", table());
         Map<String, String> properties = new java.util.TreeMap<>();
         synchronized (running) {
@@ -153,6 +154,31 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
     private boolean embedded(String name, String property, Settings s) {
         s.find(property).ifPresent(address -> external.put(name, Secrets.mask(address)));
         return !external.containsKey(name);
+    }
+
+    /**
+     * The embedded services keep their state in the data directory and listen on fixed ports: one instance at a time.
+     * A second one on the same directory stops here with the first one's name, before it could touch its files.
+     */
+    private void startPlanned(Settings settings) {
+        List<EmbeddedService> plan = planned(settings);
+        if (!plan.isEmpty()) {
+            Path dataDir = settings.getPath("pipelines.data-dir", "data");
+            Path file = dataDir.resolve("embedded.lock");
+            try {
+                dataDirLock = FileLock.tryAcquire(file, "pid " + ProcessHandle.current().pid() + " (instance "
+                        + settings.get("pipelines.instance-id", "?") + ") since " + java.time.Instant.now())
+                        .orElseThrow(() -> new StartupFailure("Another camel-pipelines runs the embedded services"
+                                + " of " + dataDir.toAbsolutePath() + ": " + FileLock.holder(file) + ". Embedded mode is"
+                                + " one instance: stop that one, give this one its own pipelines.data-dir, or run"
+                                + " several instances against external services (kafka.brokers, postgres.url,"
+                                + " mongodb.uri, elasticsearch.hosts)"));
+            } catch (java.io.IOException e) {
+                throw new StartupFailure("Cannot lock " + file + ": " + e.getMessage()
+                        + " (set pipelines.data-dir to a writable directory)");
+            }
+        }
+        start(plan);
     }
 
     /** Starts all in parallel; if one fails, stops those that did start and reports the first failure. */
@@ -263,6 +289,10 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
             } catch (RuntimeException e) {
                 LOG.warn("Embedded {} did not stop cleanly: {}", s.name(), e.getMessage());
             }
+        }
+        if (dataDirLock != null) {
+            dataDirLock.close();
+            dataDirLock = null;
         }
         closed.countDown();
     }

@@ -103,6 +103,8 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
      */
     private static KafkaComponent remoteCluster(Settings s) {
         KafkaComponent remote = new KafkaComponent();
+        remote.setKafkaClientFactory(new io.camelpipelines.common.InstanceKafkaClients(
+                s.get("pipelines.instance-id", "camel-pipelines")));
         remote.setPollExceptionStrategy(new KafkaPollRetry("product-views' remote Kafka cluster",
                 s.get("product-views.remote.brokers", "127.0.0.1:9093"),
                 s.get("product-views.remote.username", "product-views-bridge"),
@@ -113,6 +115,9 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         remote.getConfiguration().setPollTimeoutMs(s.getDuration("camel.component.kafka.poll-timeout-ms",
                 java.time.Duration.ofMillis(500)).toMillis());
         remote.getConfiguration().setIsolationLevel(s.get("camel.component.kafka.isolation-level", "read_committed"));
+        s.find("camel.component.kafka.partition-assignor").ifPresent(remote.getConfiguration()::setPartitionAssignor);
+        remote.getConfiguration().setSessionTimeoutMs(s.getInt("camel.component.kafka.session-timeout-ms", 45000));
+        remote.getConfiguration().setHeartbeatIntervalMs(s.getInt("camel.component.kafka.heartbeat-interval-ms", 3000));
         return remote;
     }
 

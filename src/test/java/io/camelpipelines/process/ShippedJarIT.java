@@ -80,6 +80,23 @@ class ShippedJarIT {
 
     @Test
     @Order(2)
+    void aSecondInstanceOnTheSameDataDirectoryIsRefusedAndTheFirstGoesOn() throws Exception {
+        try (ApplicationProcess second = ApplicationProcess.prepare("shipped-jar-it-second",
+                Map.of("pipelines.data-dir", app.dataDir().toString()))) {
+            second.start(null);
+            assertThat(second.process().waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as("exited").isTrue();
+            assertThat(second.process().exitValue()).as(second.tail(20)).isEqualTo(2);
+            assertThat(second.tail(20)).contains("Embedded mode is one instance")
+                    .contains("pid " + app.process().pid());
+            assertThat(second.leftoverProcesses()).isEmpty();
+        }
+        assertThat(app.get("/observe/health").statusCode()).isEqualTo(200);
+        assertThat(app.dataDir().resolve("tmp").resolve(String.valueOf(app.process().pid())))
+                .as("the first one's temp directory, left alone").isDirectory();
+    }
+
+    @Test
+    @Order(3)
     void sigtermStopsEverythingWithExitCodeZeroAndLeavesNothingBehind() throws Exception {
         Set<Integer> ports = app.ports();
         assertThat(ports).hasSize(6);

@@ -1,0 +1,1 @@
+SELECT name, instance_id, since FROM pipeline_singletons
