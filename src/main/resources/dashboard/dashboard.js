@@ -1,5 +1,5 @@
 // The operator's page. Every few seconds it reads the application's own APIs: /api/pipelines/overview (pipelines and
-// services), /api/candles per symbol of /api/markets, the latest product-views report and the cheapest flights of one
+// services), /api/cluster (instances, singletons, partitions), /api/candles per symbol of /api/markets, the latest product-views report and the cheapest flights of one
 // route. Text that comes from records (dead-letter reasons, product ids, airlines) is set as text, never as HTML: a
 // hostile record must not become markup on the operator's page.
 const REFRESH_MS = 5000;
@@ -235,6 +235,35 @@ async function drawFares() {
     + `<td>${esc(f.latest_source_site)}</td></tr>`).join('');
 }
 
+// ---- cluster --------------------------------------------------------------------------------------------------
+
+function cells(tr, values) {
+  values.forEach(v => tr.append(el('td', null, v)));
+  return tr;
+}
+
+async function drawCluster() {
+  const cluster = await json('/api/cluster');
+  const owned = {};
+  cluster.partitions.filter(p => p.instance).forEach(p => { owned[p.instance] = (owned[p.instance] || 0) + 1; });
+  const leads = {};
+  cluster.singletons.filter(s => s.instance).forEach(s => { leads[s.instance] = (leads[s.instance] || 0) + 1; });
+  document.querySelector('#cluster-members tbody').replaceChildren(...cluster.members.map(m => {
+    const tr = cells(el('tr'), [m.instance + (m.local ? ' (this page)' : ''), `${m.since.substring(0, 10)} ${utcTime(m.since)}`,
+      whole.format(leads[m.instance] || 0), whole.format(owned[m.instance] || 0)]);
+    tr.dataset.instance = m.instance;
+    return tr;
+  }));
+  document.querySelector('#cluster-singletons tbody').replaceChildren(...cluster.singletons.map(s => {
+    const tr = cells(el('tr'), [s.route, s.instance || 'nobody (taking over)', s.since ? utcTime(s.since) : '']);
+    tr.dataset.route = s.route;
+    return tr;
+  }));
+  const groups = new Set(cluster.partitions.map(p => p.group)).size;
+  document.getElementById('cluster-note').textContent =
+    `· ${cluster.members.length} instance(s); ${cluster.partitions.length} partitions of ${groups} consumer groups`;
+}
+
 // ---- refresh --------------------------------------------------------------------------------------------------
 
 async function drawOverview() {
@@ -245,7 +274,7 @@ async function drawOverview() {
 
 async function refresh() {
   // one panel failing (a pipeline disabled, an API down) leaves the others drawn
-  const results = await Promise.allSettled([drawOverview(), drawCandles(), drawProductViews(), drawFares()]);
+  const results = await Promise.allSettled([drawOverview(), drawCluster(), drawCandles(), drawProductViews(), drawFares()]);
   const failed = results.filter(r => r.status === 'rejected').map(r => r.reason.message);
   if (failed.length) {
     document.getElementById('status').textContent = 'error: ' + failed.join('; ');

@@ -253,7 +253,7 @@ public class PipelineControl {
     }
 
     /** The consumer's own connection settings (a bridge's SASL login included), reduced to what an admin client knows. */
-    private static Map<String, Object> adminSettings(KafkaConfiguration c) {
+    static Map<String, Object> adminSettings(KafkaConfiguration c) {
         Properties p = c.createConsumerProperties();
         Set<String> known = AdminClientConfig.configNames();
         Map<String, Object> out = new HashMap<>();

@@ -50,6 +50,7 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
     private final Properties connectionProperties;
     private final String instanceId;
     private final Duration interval;
+    private final Duration takeoverDelay;
     private final String membersSql;
     private final String leadersSql;
     private final String takenSql;
@@ -68,11 +69,13 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
     public record Member(String instanceId, Instant since) {
     }
 
-    public PostgresClusterService(String instanceId, String url, String user, String password, Duration interval) {
+    public PostgresClusterService(String instanceId, String url, String user, String password, Duration interval,
+                                  Duration takeoverDelay) {
         super("postgres");
         this.instanceId = instanceId;
         this.url = url;
         this.interval = interval;
+        this.takeoverDelay = takeoverDelay;
         this.connectionProperties = new Properties();
         if (user != null) {
             connectionProperties.setProperty("user", user);
@@ -151,7 +154,7 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
             return;
         }
         try {
-            if (connection != null && !connection.isValid(5)) {
+            if (connection != null && !connection.isValid((int) Math.max(1, interval.toSeconds()))) {
                 loseAll("the cluster connection to PostgreSQL broke");
                 closeConnection();
             }
@@ -160,8 +163,11 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
                 connection.setAutoCommit(true);
             }
             for (View v : views.values()) {
-                if (!v.leader && v.isRunAllowed()) {
+                if (v.acquiredAt == null && v.isRunAllowed()) {
                     tryLock(v);
+                } else if (!v.leader && v.acquiredAt != null
+                        && Duration.between(v.acquiredAt, Instant.now()).compareTo(takeoverDelay) >= 0) {
+                    v.win();
                 }
             }
             snapshot = read();
@@ -200,7 +206,12 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
             // the schema is created by the pipelines' configuration; the lock is what counts
             LOG.debug("pipeline_singletons not written: {}", tableNotThereYet.getMessage());
         }
-        v.win();
+        // a lock freed because its holder's connection was cut (not because it died) leaves that holder running until
+        // its next check: it has pipelines.cluster.takeover-delay to notice and stop before this one starts
+        v.acquiredAt = Instant.now();
+        if (takeoverDelay.isZero()) {
+            v.win();
+        }
     }
 
     private void unlock(View v) {
@@ -289,6 +300,8 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
         private final int key;
         private final CamelClusterMember local;
         private volatile boolean leader;
+        /** When this instance took the lock; it leads once the takeover delay has passed. */
+        private volatile Instant acquiredAt;
 
         View(String namespace) {
             super(PostgresClusterService.this, namespace);
@@ -318,19 +331,11 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
         }
 
         void lose(String why) {
+            acquiredAt = null;
             if (leader) {
                 leader = false;
                 LOG.warn("Cluster: {} stops here: {}", getNamespace(), why);
                 events.execute(() -> fireLeadershipChangedEvent(Optional.empty()));
-            }
-        }
-
-        /** A listener added later (a route re-created from its edited file) learns that this instance leads. */
-        @Override
-        public void addEventListener(org.apache.camel.cluster.CamelClusterEventListener listener) {
-            super.addEventListener(listener);
-            if (leader && listener instanceof org.apache.camel.cluster.CamelClusterEventListener.Leadership l) {
-                events.execute(() -> l.leadershipChanged(this, local));
             }
         }
 
@@ -364,7 +369,7 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
 
         @Override
         protected void doStop() {
-            if (leader) {
+            if (acquiredAt != null) {
                 lose("its routes are gone");
                 unlock(this);
             }

@@ -185,11 +185,13 @@ public class SharedConnections implements CamelConfiguration {
         // every instance with this configuration is a member; the singleton routes run on one of them at a time
         PostgresClusterService cluster = new PostgresClusterService(s.get("pipelines.instance-id", "camel-pipelines"),
                 pgUrl, s.find("postgres.user").orElse(null), s.find("postgres.password").orElse(null),
-                s.getDuration("pipelines.cluster.poll-interval", java.time.Duration.ofSeconds(2)));
+                s.getDuration("pipelines.cluster.poll-interval", java.time.Duration.ofSeconds(2)),
+                s.getDuration("pipelines.cluster.takeover-delay", java.time.Duration.ofSeconds(4)));
         Singletons singletons = new Singletons(java.util.Arrays.stream(s.get("pipelines.cluster.singletons", "")
                 .split(",")).map(String::trim).filter(id -> !id.isEmpty()).collect(java.util.stream.Collectors.toSet()),
                 cluster);
         context.getRegistry().bind(Singletons.BEAN_NAME, singletons);
+        context.getRegistry().bind("clusterStatus", new ClusterStatus(context, singletons));
         // first of all route policies: the supervising route controller must see these routes as not auto-starting
         // (the cluster's policy starts them where their leader is), or it would start them on every instance
         context.getRoutePolicyFactories().add(0, singletons);

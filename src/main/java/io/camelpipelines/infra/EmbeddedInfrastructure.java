@@ -69,10 +69,14 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         properties.forEach((k, v) -> env.append(k.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'))
                 .append("='").append(v.replace("'", "'\\''")).append("'\n"));
         java.nio.file.Files.createDirectories(envFile.getParent());
-        java.nio.file.Files.deleteIfExists(envFile);
-        java.nio.file.Files.createFile(envFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        // owner-only from its first byte, and renamed into place whole: a reader never sees half of it
+        Path partial = envFile.resolveSibling(envFile.getFileName() + ".partial");
+        java.nio.file.Files.deleteIfExists(partial);
+        java.nio.file.Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        java.nio.file.Files.writeString(envFile, env);
+        java.nio.file.Files.writeString(partial, env);
+        java.nio.file.Files.move(partial, envFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The embedded services this configuration asks for; the others are reached at their configured address. */

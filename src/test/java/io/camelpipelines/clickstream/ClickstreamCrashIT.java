@@ -55,7 +55,7 @@ class ClickstreamCrashIT {
                 "clickstream.simulator.enabled", "false",
                 "clickstream.aggregate.period", "1000"));
         String pages = "/crash-" + UUID.randomUUID().toString().substring(0, 8) + "/p";
-        Poster poster = new Poster(app, pages);
+        ClickPoster poster = new ClickPoster(List.of(app), pages);
         try {
             app.start(null);
             app.awaitHealthy(Duration.ofMinutes(3));
@@ -117,48 +117,5 @@ class ClickstreamCrashIT {
                     d.path("unique_sessions").asLong()));
         }
         return indexed;
-    }
-
-    /** A client posting batches of 50 events; an event counts as accepted only when its request got 202. */
-    private static final class Poster implements Runnable {
-        final Map<String, Boolean> accepted = new ConcurrentHashMap<>();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicInteger failures = new AtomicInteger();
-        private final ApplicationProcess app;
-        private final String pages;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-        Poster(ApplicationProcess app, String pages) {
-            this.app = app;
-            this.pages = pages;
-        }
-
-        @Override
-        public void run() {
-            ClickEventGenerator generator = new ClickEventGenerator(300, 1);
-            // closed windows a few minutes back, so the aggregation indexes them
-            Instant window = Instant.now().minus(15, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
-            int n = 0;
-            while (!stop.get()) {
-                List<ClickEvent> batch = new ArrayList<>();
-                for (ClickEvent e : generator.next(50)) {
-                    batch.add(new ClickEvent("crash-" + UUID.randomUUID(), e.userId(), e.sessionId(), e.eventType(),
-                            pages + (n % 7), e.elementId(), e.referrer(), e.userAgent(), e.ip(),
-                            window.plusSeconds(n % 5 * 60).plusMillis(n * 7L % 60_000)));
-                    n++;
-                }
-                try {
-                    HttpResponse<String> r = app.post("/api/clicks", JSON.writeValueAsString(batch), http);
-                    if (r.statusCode() == 202) {
-                        batch.forEach(e -> accepted.put(e.eventId(), Boolean.TRUE));
-                    } else {
-                        failures.incrementAndGet();
-                    }
-                } catch (Exception down) {
-                    failures.incrementAndGet();
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
-                }
-            }
-        }
     }
 }

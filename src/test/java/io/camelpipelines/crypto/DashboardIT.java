@@ -162,6 +162,15 @@ class DashboardIT {
         for (String service : SERVICES) {
             assertThat(dom).contains("data-service=\"" + service + "\" data-state=\"UP\"");
         }
+        // the cluster: this one instance, and a row per singleton route /api/cluster names, each run by it
+        JsonNode cluster = json.readTree(app.get("/api/cluster").body());
+        String instance = cluster.path("instance").asText();
+        assertThat(dom).contains("<tr data-instance=\"" + instance + "\">");
+        assertThat(cluster.path("singletons")).isNotEmpty();
+        for (JsonNode singleton : cluster.path("singletons")) {
+            assertThat(dom).contains("<tr data-route=\"" + singleton.path("route").asText() + "\"><td>"
+                    + singleton.path("route").asText() + "</td><td>" + instance + "</td>");
+        }
 
         for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
             Matcher chart = Pattern.compile("<div class=\"chart\" id=\"chart-" + symbol + "\"([^>]*)>").matcher(dom);

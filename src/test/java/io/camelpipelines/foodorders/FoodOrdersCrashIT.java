@@ -45,7 +45,7 @@ class FoodOrdersCrashIT {
                 "food-orders.lake.roll-interval", "500",
                 "food-orders.capture.commit-interval", "250"));
         String tag = "CRASH-" + UUID.randomUUID();
-        Writer writer = new Writer("jdbc:postgresql://127.0.0.1:" + pgPort + "/pipelines", tag);
+        OrderWriter writer = new OrderWriter("jdbc:postgresql://127.0.0.1:" + pgPort + "/pipelines", tag);
         try {
             app.start(null);
             app.awaitHealthy(Duration.ofMinutes(3));
@@ -56,8 +56,8 @@ class FoodOrdersCrashIT {
             t.join(60_000);
             Map<Long, BigDecimal> committed = new HashMap<>(writer.committed);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    lakeIds(app, tag).keySet().containsAll(committed.keySet()));
-            Map<Long, Long> inLake = lakeIds(app, tag);
+                    OrderWriter.lakeIds(app.dataDir().resolve("lake/food/orders"), tag).keySet().containsAll(committed.keySet()));
+            Map<Long, Long> inLake = OrderWriter.lakeIds(app.dataDir().resolve("lake/food/orders"), tag);
             long doubled = inLake.values().stream().filter(n -> n > 1).count();
             long lost = committed.keySet().stream().filter(id -> !inLake.containsKey(id)).count();
             Set<Long> unknown = inLake.keySet().stream().filter(id -> !committed.containsKey(id)).collect(Collectors.toSet());
@@ -77,59 +77,12 @@ class FoodOrdersCrashIT {
         }
     }
 
-    private static Map<Long, Long> lakeIds(ApplicationProcess app, String tag) throws Exception {
-        List<LakeFiles.Row> rows = LakeFiles.read(app.dataDir().resolve("lake/food/orders"));
-        return rows.stream().filter(r -> r.restaurant().equals(tag))
-                .collect(Collectors.groupingBy(LakeFiles.Row::orderId, Collectors.counting()));
-    }
-
     private static boolean existsInTable(int port, long id) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/pipelines", "pipelines",
                 "pipelines"); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM orders WHERE order_id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
-            }
-        }
-    }
-
-    /** An outside application inserting orders one transaction each, on one connection it keeps while it can. */
-    private static final class Writer implements Runnable {
-        final Map<Long, BigDecimal> committed = new ConcurrentHashMap<>();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
-        private final String url;
-        private final String tag;
-
-        Writer(String url, String tag) {
-            this.url = url;
-            this.tag = tag;
-        }
-
-        @Override
-        public void run() {
-            int i = 0;
-            while (!stop.get()) {
-                try (Connection c = DriverManager.getConnection(url, "pipelines", "pipelines");
-                     PreparedStatement ps = c.prepareStatement("INSERT INTO orders (customer_name, restaurant_name, "
-                             + "item, amount, order_status) VALUES (?, ?, 'Paneer Tikka', ?, 'PLACED') RETURNING order_id")) {
-                    while (!stop.get()) {
-                        BigDecimal amount = new BigDecimal(100 + (i % 500) + ".75");
-                        ps.setString(1, "Writer " + i);
-                        ps.setString(2, tag);
-                        ps.setBigDecimal(3, amount);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            committed.put(rs.getLong(1), amount);
-                        }
-                        i++;
-                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
-                    }
-                } catch (SQLException e) {
-                    // the database restarted under us: reconnect and go on, as an application would
-                    failures.incrementAndGet();
-                    java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
-                }
             }
         }
     }

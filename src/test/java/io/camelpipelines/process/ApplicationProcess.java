@@ -80,6 +80,35 @@ public final class ApplicationProcess implements AutoCloseable {
         return new ApplicationProcess(dir, properties);
     }
 
+    /** NAME='value' lines, as a shell reads them (the services.env the {@code services} command writes). */
+    public static Map<String, String> readEnvFile(Path file) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Files.readString(file).lines().filter(l -> !l.startsWith("#") && l.contains("=")).forEach(l -> {
+            String value = l.substring(l.indexOf('=') + 1);
+            out.put(l.substring(0, l.indexOf('=')), value.substring(1, value.length() - 1).replace("'\\''", "'"));
+        });
+        return out;
+    }
+
+    /**
+     * Starts the {@code services} command (embedded services only, {@code extra} properties as for any start) and
+     * waits for the services.env it writes; the caller closes it.
+     */
+    public static ApplicationProcess services(String name, Map<String, String> extra) throws IOException {
+        ApplicationProcess services = prepare(name, extra);
+        services.arguments("services");
+        services.start(null);
+        Path envFile = services.dataDir().resolve("services.env");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!services.process().isAlive()) {
+                throw new AssertionError("services exited:\n" + services.tail(40));
+            }
+            // written whole under another name, then renamed: present means complete
+            return Files.exists(envFile);
+        });
+        return services;
+    }
+
     /** Changes a property for the next start (a restart with another configuration, on the same data). */
     public void set(String key, String value) {
         properties.put(key, value);

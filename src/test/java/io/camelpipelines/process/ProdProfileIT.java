@@ -55,19 +55,11 @@ class ProdProfileIT {
 
     @BeforeAll
     static void start() throws Exception {
-        services = ApplicationProcess.prepare("prod-profile-it-services", Map.of("pipelines.embedded.security", "true"));
-        services.arguments("services");
-        services.start(null);
+        services = ApplicationProcess.services("prod-profile-it-services", Map.of("pipelines.embedded.security", "true"));
         Path envFile = services.dataDir().resolve("services.env");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!services.process().isAlive()) {
-                throw new AssertionError("services exited:\n" + services.tail(40));
-            }
-            return Files.exists(envFile) && Files.readString(envFile).contains("KAFKA_PASSWORD=");
-        });
         assertThat(Files.getPosixFilePermissions(envFile)).extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
-        env = parse(Files.readString(envFile));
+        env = ApplicationProcess.readEnvFile(envFile);
         assertThat(env).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                 .containsKeys("KAFKA_PASSWORD", "ELASTICSEARCH_PASSWORD", "POSTGRES_PASSWORD", "PRODUCT_VIEWS_REMOTE_PASSWORD");
         assertThat(env.get("ELASTICSEARCH_HOSTS")).startsWith("https://");
@@ -241,15 +233,5 @@ class ProdProfileIT {
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** NAME='value' lines, as a shell reads them. */
-    private static Map<String, String> parse(String envFile) {
-        Map<String, String> out = new HashMap<>();
-        envFile.lines().filter(l -> !l.startsWith("#") && l.contains("=")).forEach(l -> {
-            String value = l.substring(l.indexOf('=') + 1);
-            out.put(l.substring(0, l.indexOf('=')), value.substring(1, value.length() - 1).replace("'\\''", "'"));
-        });
-        return out;
     }
 }
