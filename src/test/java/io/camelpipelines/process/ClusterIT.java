@@ -51,7 +51,8 @@ class ClusterIT {
             String tag = "CLUSTER-" + UUID.randomUUID();
             ClickPoster poster = new ClickPoster(List.of(a, b), pages);
             OrderWriter writer = new OrderWriter(env.get("POSTGRES_URL"), tag);
-            Watcher watcher = new Watcher(List.of(a, b));
+            Set<String> singletons = new HashSet<>();
+            List<Watcher> watchers = new ArrayList<>();
             try {
                 a.environment(env);
                 a.start(null);
@@ -59,6 +60,10 @@ class ClusterIT {
                 b.environment(env);
                 b.start(null);
                 b.awaitHealthy(Duration.ofMinutes(3));
+                b.getJson("/api/cluster").path("singletons").forEach(r -> singletons.add(r.path("route").asText()));
+                assertThat(singletons).contains("clickstream-aggregate", "food-orders-capture-" + captureMode());
+                Watcher watcher = new Watcher(List.of(a, b), singletons);
+                watchers.add(watcher);
                 new Thread(poster, "click-poster").start();
                 new Thread(writer, "order-writer").start();
                 new Thread(watcher, "cluster-watcher").start();
@@ -73,6 +78,12 @@ class ClusterIT {
                 });
                 await().atMost(Duration.ofMinutes(1)).until(() -> poster.accepted.size() > 2_000
                         && writer.committed.size() > 500);
+                // the 2 s aggregation, counted across both instances over 20 s: ten runs, not twenty
+                long runsBefore = aggregations(a) + aggregations(b);
+                long window = System.nanoTime();
+                await().pollDelay(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() -> true);
+                long runs = aggregations(a) + aggregations(b) - runsBefore;
+                double expectedRuns = (System.nanoTime() - window) / 1e9 / 2;
 
                 a.kill();
                 long killed = System.nanoTime();
@@ -91,7 +102,6 @@ class ClusterIT {
                 await().atMost(Duration.ofMinutes(1)).until(() -> poster.accepted.size() > acceptedAtKill + 1_000);
                 poster.stop.set(true);
                 writer.stop.set(true);
-                watcher.stop.set(true);
 
                 // clicks: every one answered 202, by either instance, is one row
                 Set<String> accepted = Set.copyOf(poster.accepted.keySet());
@@ -111,24 +121,43 @@ class ClusterIT {
 
                 System.out.printf("cluster test: singletons on the survivor %d ms after kill -9, every partition %d ms;"
                         + " clicks %d accepted, %d lost, %d doubled; orders %d committed, %d lost, %d doubled;"
+                        + " aggregation runs in a 20 s window of the 2 s schedule: %d (%.1f ticks);"
                         + " %d observations, singletons running on both at once: %s%n", takeoverMillis,
                         partitionsMillis, accepted.size(), clicksLost, clicksDoubled, committed.size(), ordersLost,
-                        ordersDoubled, watcher.observations, watcher.both);
+                        ordersDoubled, runs, expectedRuns, watcher.observations, watcher.both);
                 assertThat(clicksLost).as("clicks lost").isZero();
                 assertThat(clicksDoubled).as("clicks doubled").isZero();
                 assertThat(ordersLost).as("orders lost").isZero();
                 assertThat(ordersDoubled).as("orders doubled").isZero();
                 assertThat(watcher.both).as("singleton routes seen running on both instances").isEmpty();
-                assertThat(watcher.observations).isGreaterThan(10);
+                assertThat(watcher.observations).isGreaterThan(100);
+                assertThat((double) runs).as("aggregation runs across the cluster").isBetween(expectedRuns - 2,
+                        expectedRuns + 1.5);
                 assertThat(b.stop(Duration.ofSeconds(120))).isZero();
             } finally {
                 poster.stop.set(true);
                 writer.stop.set(true);
-                watcher.stop.set(true);
+                watchers.forEach(w -> w.stop.set(true));
                 a.close();
                 b.close();
             }
         }
+    }
+
+    /** Runs of the clickstream aggregation on this instance (0 where it never started). */
+    private static long aggregations(ApplicationProcess app) throws Exception {
+        long total = 0;
+        for (JsonNode route : app.getJson("/observe/jolokia/read/org.apache.camel:context=camel-pipelines,type=routes,"
+                + "name=*/RouteId,ExchangesTotal").path("value")) {
+            if ("clickstream-aggregate".equals(route.path("RouteId").asText())) {
+                total += route.path("ExchangesTotal").asLong();
+            }
+        }
+        return total;
+    }
+
+    private static String captureMode() {
+        return System.getProperty("app.food-orders.capture.mode", "log");
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
@@ -154,15 +183,17 @@ class ClusterIT {
         return out;
     }
 
-    /** Reads each live instance's singleton routes twice a second: a route Started on both at once is a failure. */
+    /** Reads each live instance's route states (Jolokia) every 100 ms: a singleton Started on both is a failure. */
     private static final class Watcher implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final Set<String> both = ConcurrentHashMap.newKeySet();
         volatile int observations;
         private final List<ApplicationProcess> apps;
+        private final Set<String> singletons;
 
-        Watcher(List<ApplicationProcess> apps) {
+        Watcher(List<ApplicationProcess> apps, Set<String> singletons) {
             this.apps = apps;
+            this.singletons = singletons;
         }
 
         @Override
@@ -171,9 +202,9 @@ class ClusterIT {
                 Map<String, Integer> running = new HashMap<>();
                 for (ApplicationProcess app : apps) {
                     try {
-                        app.getJson("/api/cluster").path("singletons").forEach(s -> {
-                            if ("Started".equals(s.path("here").asText())) {
-                                running.merge(s.path("route").asText(), 1, Integer::sum);
+                        app.routeStates().forEach((route, state) -> {
+                            if (singletons.contains(route) && "Started".equals(state)) {
+                                running.merge(route, 1, Integer::sum);
                             }
                         });
                     } catch (Exception | AssertionError deadOrStarting) {
@@ -183,7 +214,7 @@ class ClusterIT {
                 both.addAll(running.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
                         .collect(Collectors.toSet()));
                 observations++;
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
             }
         }
     }
