@@ -50,6 +50,16 @@ public final class ClusterStatus {
         out.put("members", members);
         List<Map<String, Object>> routes = new ArrayList<>();
         for (String id : new java.util.TreeSet<>(singletons.routeIds())) {
+            if (singletons.alone() && context.getRoute(id) != null && RouteIntent.meantToRun(context, id)) {
+                // the only instance there can be: the route runs here, no lock to hold
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("route", id);
+                row.put("instance", cluster.instanceId());
+                row.put("since", null);
+                row.put("here", String.valueOf(context.getRouteController().getRouteStatus(id)));
+                routes.add(row);
+                continue;
+            }
             if (!cluster.manages(id)) {
                 continue; // its pipeline is disabled: nothing to elect
             }

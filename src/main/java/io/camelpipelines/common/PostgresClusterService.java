@@ -180,8 +180,9 @@ public final class PostgresClusterService extends AbstractCamelClusterService<Po
             closeConnection();
             String problem = e.getClass().getSimpleName();
             if (!problem.equals(lastProblem)) {
-                LOG.warn("Cluster: cannot reach PostgreSQL at {} ({}); the singleton routes run nowhere until it"
-                        + " answers, retried every {}", url, e.getMessage(), interval);
+                LOG.warn("Cluster: cannot reach PostgreSQL at {} ({}); {}, retried every {}", url, e.getMessage(),
+                        views.isEmpty() ? "no singleton depends on it here" : "the singleton routes run nowhere until it"
+                                + " answers", interval);
                 lastProblem = problem;
             }
         }

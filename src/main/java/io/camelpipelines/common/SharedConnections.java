@@ -187,9 +187,11 @@ public class SharedConnections implements CamelConfiguration {
                 pgUrl, s.find("postgres.user").orElse(null), s.find("postgres.password").orElse(null),
                 s.getDuration("pipelines.cluster.poll-interval", java.time.Duration.ofSeconds(2)),
                 s.getDuration("pipelines.cluster.takeover-delay", java.time.Duration.ofSeconds(4)));
+        // an embedded PostgreSQL is this instance's alone (its data directory is locked to it): no other instance can
+        // share the work, and a database outage must not stop the singletons (the Binance reader cannot replay)
         Singletons singletons = new Singletons(java.util.Arrays.stream(s.get("pipelines.cluster.singletons", "")
                 .split(",")).map(String::trim).filter(id -> !id.isEmpty()).collect(java.util.stream.Collectors.toSet()),
-                cluster);
+                cluster, embeddedPostgres(context));
         context.getRegistry().bind(Singletons.BEAN_NAME, singletons);
         context.getRegistry().bind("clusterStatus", new ClusterStatus(context, singletons));
         // first of all route policies: the supervising route controller must see these routes as not auto-starting
@@ -201,6 +203,14 @@ public class SharedConnections implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The embedded PostgreSQL serves this instance only (its data directory is locked to it). */
+    private static boolean embeddedPostgres(CamelContext context) {
+        var infrastructure = context.getRegistry().lookupByNameAndType(
+                io.camelpipelines.infra.EmbeddedInfrastructure.BEAN_NAME, io.camelpipelines.infra.EmbeddedInfrastructure.class);
+        return infrastructure != null && infrastructure.describe().stream()
+                .anyMatch(row -> "postgres".equals(row.get("service")) && !"external".equals(row.get("mode")));
     }
 
     private static HikariDataSource dataSource(Settings s, String url) {

@@ -21,15 +21,25 @@ public final class Singletons implements RoutePolicyFactory {
     public static final String BEAN_NAME = "singletons";
     private final Set<String> routeIds;
     private final PostgresClusterService cluster;
+    private final boolean alone;
 
-    public Singletons(Set<String> routeIds, PostgresClusterService cluster) {
+    /**
+     * @param alone this instance is the only one there can be (embedded PostgreSQL, its data directory locked to it):
+     *     the singleton routes then simply run here, started with the others, and go on through a database outage
+     */
+    public Singletons(Set<String> routeIds, PostgresClusterService cluster, boolean alone) {
         this.routeIds = Set.copyOf(routeIds);
         this.cluster = cluster;
+        this.alone = alone;
+    }
+
+    public boolean alone() {
+        return alone;
     }
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-        if (!routeIds.contains(routeId) || !enabled(context, route)) {
+        if (alone || !routeIds.contains(routeId) || !enabled(context, route)) {
             return null;
         }
         try {
