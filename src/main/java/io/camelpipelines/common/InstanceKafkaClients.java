@@ -22,10 +22,6 @@ public final class InstanceKafkaClients extends DefaultKafkaClientFactory {
         this.instanceId = instanceId;
     }
 
-    public String instanceId() {
-        return instanceId;
-    }
-
     @Override
     public Consumer getConsumer(Properties props) {
         if (props.getProperty(ConsumerConfig.CLIENT_ID_CONFIG) == null) {
