@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Records are buffered until {@link #commit}: if Kafka refuses the commit (broker down, timeout) the transaction
  * is aborted and the same records are sent again in a new one, with backoff, until it succeeds. Only a fenced
- * producer (another instance took the capture over) is fatal.
+ * producer (another instance took the capture over) is fatal. Records added {@linkplain #addUnretained unretained}
+ * (a table's initial snapshot, too big to keep) cannot be sent again: a refused commit then loses the whole
+ * transaction, {@link TransactionLostException}, and the publisher refuses everything until {@link #reset}.
  */
 public class CapturePublisher implements AutoCloseable {
 
@@ -57,11 +59,15 @@ public class CapturePublisher implements AutoCloseable {
     private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private KafkaProducer<byte[], byte[]> producer;
+    private final java.time.Duration transactionTimeout;
     private boolean inTransaction;
+    private long unretained;
+    private boolean lost;
     private volatile boolean closed;
 
     public CapturePublisher(String name, String brokers, String topic, String positionTopic, String transactionalId,
-                            Map<String, Object> clientProperties) {
+                            java.time.Duration transactionTimeout, Map<String, Object> clientProperties) {
+        this.transactionTimeout = transactionTimeout;
         this.name = name;
         this.brokers = brokers;
         this.topic = topic;
@@ -77,10 +83,31 @@ public class CapturePublisher implements AutoCloseable {
 
     /** Adds a record to the open transaction (opened on demand); it becomes visible at the next commit. */
     public synchronized void add(String key, byte[] value) {
+        send(key, value, true);
+    }
+
+    /**
+     * Adds a record to the open transaction without keeping it to send again: if this transaction's commit is
+     * refused, it is lost whole ({@link TransactionLostException}), and the caller must produce it again from its
+     * source. For transactions too big to hold in memory, such as a table's initial snapshot.
+     */
+    public synchronized void addUnretained(String key, byte[] value) {
+        send(key, value, false);
+    }
+
+    private void send(String key, byte[] value, boolean retain) {
+        if (lost) {
+            throw new TransactionLostException(name + ": the open transaction was lost; nothing is added until the"
+                    + " capture restarts");
+        }
         ensureProducer();
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key == null ? null : key.getBytes(
                 java.nio.charset.StandardCharsets.UTF_8), value);
-        pending.add(r);
+        if (retain) {
+            pending.add(r);
+        } else {
+            unretained++;
+        }
         try {
             begin();
             producer.send(r);
@@ -97,6 +124,10 @@ public class CapturePublisher implements AutoCloseable {
      * since the last commit, and commits. Retries with backoff until Kafka accepts, resending the records.
      */
     public synchronized void commit(Map<String, byte[]> positions) {
+        if (lost) {
+            throw new TransactionLostException(name + ": the open transaction was lost; nothing is committed until the"
+                    + " capture restarts");
+        }
         ensureProducer();
         long backoff = 200;
         while (true) {
@@ -108,15 +139,21 @@ public class CapturePublisher implements AutoCloseable {
                 }
                 producer.commitTransaction();
                 inTransaction = false;
-                published.addAndGet(pending.size());
+                published.addAndGet(pending.size() + unretained);
                 pending.clear();
+                unretained = 0;
                 return;
             } catch (ProducerFencedException | AuthorizationException e) {
                 throw fenced(e);
             } catch (KafkaException e) {
+                abortQuietly();
+                if (unretained > 0) {
+                    lost = true;
+                    throw new TransactionLostException(name + ": Kafka refused the capture transaction (" + e.getMessage()
+                            + ") and its " + unretained + " unretained records cannot be sent again", e);
+                }
                 LOG.warn("{}: Kafka refused the capture transaction ({}); retrying {} records in {} ms", name,
                         e.getMessage(), pending.size(), backoff);
-                abortQuietly();
                 if (closed) {
                     throw new IllegalStateException(name + ": closed with " + pending.size() + " records unpublished;"
                             + " they are captured again at the next start", e);
@@ -208,6 +245,8 @@ public class CapturePublisher implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // an initial snapshot is one transaction: the coordinator must not abort it while the table is read
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
@@ -278,6 +317,19 @@ public class CapturePublisher implements AutoCloseable {
     public synchronized void reset() {
         abortQuietly();
         pending.clear();
+        unretained = 0;
+        lost = false;
+    }
+
+    /** A transaction whose records were not kept is gone: its records must be produced again from the source. */
+    public static final class TransactionLostException extends IllegalStateException {
+        TransactionLostException(String message) {
+            super(message);
+        }
+
+        TransactionLostException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private void closeProducer() {

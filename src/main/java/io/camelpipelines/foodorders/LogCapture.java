@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The position of a change is its {@code sequence}, [LSN of the last commit before its transaction, its own LSN]:
  * transactions arrive in commit order and a transaction's changes in LSN order, so the pair only grows.
+ * <p>
+ * The initial snapshot is published in one transaction, committed after its last row: Debezium cannot resume a
+ * snapshot, it reads the table again, so a snapshot partly committed before a crash would publish its first rows
+ * twice. Uncommitted, a crash leaves nothing published, the slot is dropped as unused, and the next start takes a
+ * new snapshot that matches its slot exactly. Its rows are not kept in memory for a retry (a table can be big): if
+ * Kafka refuses that commit, the capture restarts and reads the table again.
  */
 public class LogCapture {
 
@@ -46,6 +52,7 @@ public class LogCapture {
     private long[] committed = {-1, -1};
     private long[] lastAdded;
     private long skipped;
+    private boolean snapshotOpen;
 
     public LogCapture(String name, CapturePublisher publisher, org.apache.camel.CamelContext context, String routeId,
                       io.camelpipelines.common.PipelineMetrics metrics, javax.sql.DataSource dataSource, String slot) {
@@ -79,6 +86,7 @@ public class LogCapture {
         committed = last == null ? new long[] {-1, -1} : parse(new String(last, StandardCharsets.UTF_8));
         lastAdded = null;
         skipped = 0;
+        snapshotOpen = false;
         LOG.info("{}: resuming after the change at {} ({} stored offset entries)", name,
                 last == null ? "the start of the slot" : new String(last, StandardCharsets.UTF_8), positions.size() - (last == null ? 0 : 1));
         return positions;
@@ -115,8 +123,10 @@ public class LogCapture {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> source = exchange.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class);
-        boolean snapshot = source != null && source.get("snapshot") != null
-                && !"false".equals(String.valueOf(source.get("snapshot")));
+        String snapshotMark = source == null || source.get("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
+        boolean snapshot = !"false".equals(snapshotMark);
+        // true, first, first_in_data_collection, last_in_data_collection ... last: the initial snapshot's rows
+        boolean initialSnapshot = snapshot && !"incremental".equals(snapshotMark);
         long[] sequence = source == null ? null : parse(String.valueOf(source.get("sequence")));
         Struct row = FoodOrder.DELETE.equals(op)
                 ? exchange.getMessage().getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class)
@@ -140,7 +150,16 @@ public class LogCapture {
                 lastAdded = sequence;
             }
             try {
-                publisher.add(order.kafkaKey(), JSON.writeValueAsBytes(order));
+                if (initialSnapshot) {
+                    publisher.addUnretained(order.kafkaKey(), JSON.writeValueAsBytes(order));
+                    snapshotOpen = !"last".equals(snapshotMark);
+                } else {
+                    publisher.add(order.kafkaKey(), JSON.writeValueAsBytes(order));
+                }
+            } catch (CapturePublisher.TransactionLostException e) {
+                // the restart is under way; this change is read again by the new engine
+                LOG.debug("{}: {}", name, e.getMessage());
+                return;
             } catch (RuntimeException e) {
                 if (stopping(e)) {
                     // Debezium is stopping and interrupted us: nothing of this is committed, nor are its offsets,
@@ -168,11 +187,21 @@ public class LogCapture {
 
     /** Debezium's offset flush: commits the open transaction with its offsets and the last change's position. */
     synchronized void commit(Map<String, byte[]> offsets) {
+        if (snapshotOpen) {
+            LOG.debug("{}: initial snapshot under way; its transaction stays open until its last row", name);
+            return;
+        }
         Map<String, byte[]> positions = new HashMap<>(offsets);
         if (lastAdded != null) {
             positions.put(LAST_SEQUENCE, format(lastAdded).getBytes(StandardCharsets.UTF_8));
         }
-        publisher.commit(positions);
+        try {
+            publisher.commit(positions);
+        } catch (CapturePublisher.TransactionLostException e) {
+            LOG.warn("{}: {}; restarting the capture, which reads the table again", name, e.getMessage());
+            restart(0);
+            return;
+        }
         if (lastAdded != null) {
             committed = lastAdded;
         }
@@ -191,23 +220,28 @@ public class LogCapture {
         publisher.reset();
         if (engineFailed()) {
             long delay = Math.min(30_000L, 1000L << Math.min(failures++, 5));
-            restarts.increment();
             LOG.warn("{}: the capture engine stopped on a failure (see the error above); restarting route {} in {} ms",
                     name, routeId, delay);
-            Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(delay);
-                    if (!context.isStopping() && context.getRouteController().getRouteStatus(routeId).isStarted()) {
-                        context.getRouteController().stopRoute(routeId);
-                        context.getRouteController().startRoute(routeId);
-                    }
-                } catch (Exception e) {
-                    LOG.error("{}: could not restart route {}: {}", name, routeId, e.getMessage());
-                }
-            }, name + "-capture-restart");
-            t.setDaemon(true);
-            t.start();
+            restart(delay);
         }
+    }
+
+    /** Debezium does not restart itself: the route is stopped and started again, off Debezium's threads. */
+    private void restart(long delay) {
+        restarts.increment();
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delay);
+                if (!context.isStopping() && context.getRouteController().getRouteStatus(routeId).isStarted()) {
+                    context.getRouteController().stopRoute(routeId);
+                    context.getRouteController().startRoute(routeId);
+                }
+            } catch (Exception e) {
+                LOG.error("{}: could not restart route {}: {}", name, routeId, e.getMessage());
+            }
+        }, name + "-capture-restart");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
