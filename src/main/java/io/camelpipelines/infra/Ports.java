@@ -30,11 +30,24 @@ public final class Ports {
         }
     }
 
+    /**
+     * A port free now. The socket is closed before the service binds it, and the system may hand the same port to
+     * the next caller: two services of one start then clash (seen: Kafka's listener and its controller). So a port
+     * is never handed out twice by this process.
+     */
     public static int free(String host) {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new StartupFailure("No free port on " + host + ": " + e.getMessage());
+        for (int attempt = 0; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new StartupFailure("No free port on " + host + ": " + e.getMessage());
+            }
+            if (HANDED_OUT.add(port) || attempt >= 100) {
+                return port;
+            }
         }
     }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }

@@ -27,4 +27,12 @@ class PortsTest {
         assertThat(port).isPositive();
         assertThat(Ports.claim("127.0.0.1", port, "x")).isEqualTo(port);
     }
+
+    @Test
+    void noPortIsHandedOutTwice() {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            assertThat(ports.add(Ports.free("127.0.0.1"))).as("port handed out again").isTrue();
+        }
+    }
 }
