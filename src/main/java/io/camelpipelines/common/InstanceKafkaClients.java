@@ -12,6 +12,7 @@ import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
  * The Kafka clients of every {@code kafka:} endpoint, named after this instance: {@code <instance>-<group>-<n>}
  * for a consumer, {@code <instance>-producer-<n>}. A consumer group's description then says which instance owns
  * which partition (GET /api/cluster), where Kafka's default names ({@code consumer-<group>-<n>}) repeat in every JVM.
+ * Consumers are {@link AssignmentTrackingConsumer}s, so a batch drops what a rebalance made stale.
  */
 public final class InstanceKafkaClients extends DefaultKafkaClientFactory {
 
@@ -28,7 +29,7 @@ public final class InstanceKafkaClients extends DefaultKafkaClientFactory {
             props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-"
                     + props.getProperty(ConsumerConfig.GROUP_ID_CONFIG, "consumer") + "-" + sequence.incrementAndGet());
         }
-        return super.getConsumer(props);
+        return new AssignmentTrackingConsumer(props);
     }
 
     @Override

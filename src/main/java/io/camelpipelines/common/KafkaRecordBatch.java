@@ -32,7 +32,7 @@ public class KafkaRecordBatch<T> {
 
     @SuppressWarnings("unchecked")
     public void parse(Exchange batch) {
-        List<Exchange> records = batch.getMessage().getBody(List.class);
+        List<Exchange> records = AssignmentTrackingConsumer.current(batch.getMessage().getBody(List.class));
         if (batch.getFromEndpoint() instanceof KafkaEndpoint kafka
                 && kafka.getComponent().getPollExceptionStrategy() instanceof KafkaPollRetry retry) {
             retry.polled();
