@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.ParsedRecord;
+import io.camelpipelines.common.PartitionOwnership;
 import io.camelpipelines.common.PipelineMetrics;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -43,7 +44,9 @@ import org.apache.parquet.io.LocalOutputFile;
  * the commit, the batch is redelivered from that same first offset, so its files get the same names;
  * any file of that name left in any date directory is removed first, then the new ones replace them.
  * A file is written under a hidden temporary name, synced, and renamed atomically: readers (which
- * skip names starting with a dot) never see half a file.
+ * skip names starting with a dot) never see half a file. Before the renames, the group coordinator
+ * confirms this consumer still owns the batch's partitions ({@link PartitionOwnership}): a consumer
+ * evicted while it wrote must not replace the files of the instance that took its partitions over.
  */
 public class ParquetLake {
 
@@ -83,11 +86,31 @@ public class ParquetLake {
             files.computeIfAbsent(partition, k -> new TreeMap<>()).computeIfAbsent(date, k -> new ArrayList<>())
                     .add(toAvro(p.value(), partition, header(p.source(), KafkaConstants.OFFSET, Long.class)));
         }
+        Map<String, List<Path>> written = new TreeMap<>();
         for (Map.Entry<Integer, Long> e : firstOffset.entrySet()) {
             String name = fileName(topic, e.getKey(), e.getValue());
-            removeEverywhere(name);
+            List<Path> targets = new ArrayList<>();
             for (Map.Entry<LocalDate, List<GenericRecord>> d : files.getOrDefault(e.getKey(), Map.of()).entrySet()) {
-                writeFile(root.resolve("date=" + d.getKey()).resolve(name), d.getValue());
+                Path target = root.resolve("date=" + d.getKey()).resolve(name);
+                writeHidden(target, d.getValue());
+                targets.add(target);
+            }
+            written.put(name, targets);
+        }
+        if (!PartitionOwnership.confirm(records)) {
+            for (List<Path> targets : written.values()) {
+                for (Path target : targets) {
+                    Files.deleteIfExists(hidden(target));
+                }
+            }
+            // neither dead letters nor a commit: the owner processes this batch
+            exchange.setRouteStop(true);
+            return;
+        }
+        for (Map.Entry<String, List<Path>> e : written.entrySet()) {
+            removeEverywhere(e.getKey());
+            for (Path target : e.getValue()) {
+                reveal(target);
             }
         }
         metrics.count(pipeline, PipelineMetrics.Kind.OUT, valid.size());
@@ -122,9 +145,13 @@ public class ParquetLake {
         }
     }
 
-    private void writeFile(Path target, List<GenericRecord> rows) throws IOException {
+    private static Path hidden(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    private void writeHidden(Path target, List<GenericRecord> rows) throws IOException {
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Path tmp = hidden(target);
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(tmp))
                 .withSchema(schema)
                 .withConf(hadoopConf)
@@ -138,7 +165,10 @@ public class ParquetLake {
         try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             file.force(true);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void reveal(Path target) throws IOException {
+        Files.move(hidden(target), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException notSupported) {

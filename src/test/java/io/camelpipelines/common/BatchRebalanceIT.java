@@ -34,13 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What camel-kafka's batching consumer does across a rebalance, played against the real broker: records gathered
+ * What a batch sink meets across rebalances, played against the real broker.
+ * <p>
+ * Stale records: records gathered
  * for a batch, a second member joining the group (every partition revoked, one given back) and leaving without a
  * commit (all given back, fetched again from the start). The gathered records then hold the same offsets twice;
  * {@link AssignmentTrackingConsumer#current} keeps each record once, the copy fetched under the current assignment.
  * The exchanges are built with camel-kafka's own header code, so a header it filters out would fail this test.
  */
-class AssignmentTrackingConsumerIT {
+class BatchRebalanceIT {
 
     private static final int RECORDS = 200;
 
@@ -104,7 +106,7 @@ class AssignmentTrackingConsumerIT {
             assertThat(repeated).as("records gathered twice (the rebalance this test is about happened)").isPositive();
 
             List<Exchange> current = AssignmentTrackingConsumer.current(batch);
-            List<String> positions = current.stream().map(AssignmentTrackingConsumerIT::position).toList();
+            List<String> positions = current.stream().map(BatchRebalanceIT::position).toList();
             assertThat(positions).doesNotHaveDuplicates();
             Set<String> expected = new HashSet<>();
             for (int p = 0; p < 2; p++) {
@@ -115,6 +117,59 @@ class AssignmentTrackingConsumerIT {
             assertThat(new HashSet<>(positions)).isEqualTo(expected);
             assertThat(current).allSatisfy(e -> assertThat(e.getMessage().getHeaders())
                     .doesNotContainKey(AssignmentTrackingConsumer.ASSIGNMENT_HEADER));
+        }
+    }
+
+    /**
+     * A consumer that stops polling for longer than its max.poll.interval.ms (a long pause) is evicted and its
+     * partitions given to another member; when it resumes with the batch it was writing, the coordinator tells it
+     * that it no longer owns them, before it replaces any file.
+     */
+    @Test
+    void aConsumerEvictedWhileItWroteIsToldItNoLongerOwnsItsPartitions() throws Exception {
+        String brokers = app.property("kafka.brokers");
+        String topic = "ownership-it-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "record " + i));
+            }
+        }
+        Properties props = new Properties();
+        props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.GROUP_ID_CONFIG, topic,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "2000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300"));
+        List<ConsumerRecord<Object, Object>> gathered = new ArrayList<>();
+        try (AssignmentTrackingConsumer paused = new AssignmentTrackingConsumer(props)) {
+            paused.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                paused.poll(Duration.ofMillis(100)).forEach(gathered::add);
+                return gathered.size() >= 20;
+            });
+            List<Exchange> batch = new ArrayList<>();
+            for (ConsumerRecord<Object, Object> r : gathered) {
+                batch.add(CamelKafkaExchanges.of(app.context(), paused, r));
+            }
+            assertThat(PartitionOwnership.confirm(batch)).as("owner while it polls").isTrue();
+
+            // it stops polling; another member joins and, once the paused one is evicted, owns both partitions
+            Properties otherProps = new Properties();
+            otherProps.putAll(props);
+            otherProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+            try (KafkaConsumer<byte[], byte[]> other = new KafkaConsumer<>(otherProps)) {
+                other.subscribe(List.of(topic));
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    other.poll(Duration.ofMillis(100));
+                    return other.assignment().size() == 2;
+                });
+                assertThat(PartitionOwnership.confirm(batch)).as("owner after its eviction").isFalse();
+            }
         }
     }
 
