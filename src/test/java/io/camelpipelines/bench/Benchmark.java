@@ -96,6 +96,11 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
+        if ("scale-out".equals(System.getProperty("bench.only"))) {
+            // child processes only: the shipped jar, once and twice, against the services command
+            new ScaleOutBench(records, consumers).run();
+            return;
+        }
         long t0 = System.nanoTime();
         app = RunningApplication.start("bench-run", Map.ofEntries(
                 // a benchmark measures only what it names: no source of its own running, and routes started
@@ -162,7 +167,7 @@ public final class Benchmark {
         write(avgBytes);
     }
 
-    private static List<byte[]> events(int n) throws Exception {
+    static List<byte[]> events(int n) throws Exception {
         ClickEventGenerator generator = new ClickEventGenerator(50_000, 1);
         List<byte[]> out = new ArrayList<>(n);
         for (ClickEvent e : generator.next(n)) {
