@@ -590,7 +590,7 @@ public final class Benchmark {
     }
 
     /** CPU seconds of all PostgreSQL server processes (utime + stime from /proc), to show where a stage's time goes. */
-    private static double postgresCpuSeconds() {
+    static double postgresCpuSeconds() {
         double ticks = 0;
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {

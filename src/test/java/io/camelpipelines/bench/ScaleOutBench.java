@@ -97,7 +97,7 @@ final class ScaleOutBench {
             String url = env.get("POSTGRES_URL");
             long before = rows(url, env);
             List<byte[]> events = Benchmark.events(records);
-            double cpuBefore = cpuSeconds(running) + cpuSeconds(List.of(services)) + postgresCpuSeconds();
+            double cpuBefore = cpuSeconds(running) + cpuSeconds(List.of(services)) + Benchmark.postgresCpuSeconds();
             long start = System.nanoTime();
             produce(env.get("KAFKA_BROKERS"), topic, events);
             // progress from the group's committed offsets (committed after the rows): counting rows every 100 ms
@@ -123,7 +123,7 @@ final class ScaleOutBench {
                 throw new IllegalStateException(instances + " instance(s): " + written + " rows for " + records + " events");
             }
             double appCpu = cpuSeconds(running);
-            double cpu = appCpu + cpuSeconds(List.of(services)) + postgresCpuSeconds() - cpuBefore;
+            double cpu = appCpu + cpuSeconds(List.of(services)) + Benchmark.postgresCpuSeconds() - cpuBefore;
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("instances", instances);
             r.put("consumers", instances * consumersPerInstance);
@@ -192,28 +192,6 @@ final class ScaleOutBench {
         } catch (Exception gone) {
             return 0;
         }
-    }
-
-    private static double postgresCpuSeconds() {
-        double ticks = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    if (Files.readString(p.resolve("stat")).contains("(postgres)")) {
-                        ticks += ticks(Long.parseLong(name));
-                    }
-                } catch (Exception gone) {
-                    // ended while being read
-                }
-            }
-        } catch (Exception e) {
-            return 0;
-        }
-        return ticks / 100.0;
     }
 
     private static long rssMb(ApplicationProcess p) {

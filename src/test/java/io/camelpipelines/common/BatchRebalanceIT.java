@@ -53,15 +53,7 @@ class BatchRebalanceIT {
         String brokers = app.property("kafka.brokers");
         String topic = "assignment-it-" + UUID.randomUUID();
         String group = topic + "-group";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-        }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "record " + i));
-            }
-        }
+        topicWith(brokers, topic, RECORDS);
         Properties props = new Properties();
         props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -129,15 +121,7 @@ class BatchRebalanceIT {
     void aConsumerEvictedWhileItWroteIsToldItNoLongerOwnsItsPartitions() throws Exception {
         String brokers = app.property("kafka.brokers");
         String topic = "ownership-it-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-        }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < 20; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "record " + i));
-            }
-        }
+        topicWith(brokers, topic, 20);
         Properties props = new Properties();
         props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.GROUP_ID_CONFIG, topic,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -169,6 +153,19 @@ class BatchRebalanceIT {
                     return other.assignment().size() == 2;
                 });
                 assertThat(PartitionOwnership.confirm(batch)).as("owner after its eviction").isFalse();
+            }
+        }
+    }
+
+    /** A topic of two partitions holding n records, alternately in each. */
+    private static void topicWith(String brokers, String topic, int n) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "record " + i));
             }
         }
     }
