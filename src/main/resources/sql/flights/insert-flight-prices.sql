@@ -1,10 +1,8 @@
--- One statement per batch, idempotent on the observation's key: a redelivered batch changes nothing.
+-- One statement per batch, from the rows COPYed into the staging table; idempotent on the observation's key, so a
+-- redelivered batch changes nothing.
 INSERT INTO flight_prices (flight_number, airline, source, destination, origin_code, destination_code, price, currency,
                            departure_time, arrival_time, scraped_at, source_site)
 SELECT flight_number, airline, source, destination, origin_code, destination_code, price, currency,
        departure_time::timestamptz, arrival_time::timestamptz, scraped_at::timestamptz, source_site
-FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[],
-            ?::text[], ?::text[], ?::text[])
-    AS batch (flight_number, airline, source, destination, origin_code, destination_code, price, currency,
-              departure_time, arrival_time, scraped_at, source_site)
+FROM flight_prices_staging
 ON CONFLICT (flight_number, departure_time, source_site, scraped_at) DO NOTHING

@@ -3,7 +3,7 @@ package io.camelpipelines.clickstream;
 import java.time.Duration;
 import java.util.List;
 
-import io.camelpipelines.common.JdbcBatchWriter;
+import io.camelpipelines.common.CopyBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.infra.Settings;
@@ -34,8 +34,7 @@ public class ClickstreamConfiguration extends PipelineConfiguration {
         ClickEventParser parser = p.bind("clickEventParser",
                 new ClickEventParser(s.getInt("clickstream.ingest.max-events", 10_000)));
         p.bind("clickstreamRecords", new KafkaRecordBatch<>("clickstream", parser, p.metrics()));
-        p.bind("clickstreamRows", new JdbcBatchWriter<>("clickstream", p.dataSource(),
-                p.sql("sql/clickstream/insert-click-events.sql"), COLUMNS, p.metrics()));
+        p.bind("clickstreamRows", p.copyWriter("click-events", "click_events_staging", COLUMNS));
         p.bind("clickEventGenerator", new ClickEventGenerator(s.getInt("clickstream.simulator.users", 5_000),
                 Double.parseDouble(s.get("clickstream.simulator.rate", "50"))));
         ClickWindows windows = p.bind("clickWindows", new ClickWindows(p.dataSource(),
@@ -55,16 +54,16 @@ public class ClickstreamConfiguration extends PipelineConfiguration {
         }
     }
 
-    /** The columns of insert-click-events.sql, in its parameter order. */
-    static final List<JdbcBatchWriter.Column<ClickEvent>> COLUMNS = List.of(
-            new JdbcBatchWriter.Column<>("text", ClickEvent::eventId),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::userId),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::sessionId),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::eventType),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::pageUrl),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::elementId),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::referrer),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::userAgent),
-            new JdbcBatchWriter.Column<>("text", ClickEvent::ip),
-            new JdbcBatchWriter.Column<>("text", e -> e.timestamp().toString()));
+    /** The columns of stage-click-events.sql, in its order. */
+    static final List<CopyBatchWriter.Column<ClickEvent>> COLUMNS = List.of(
+            new CopyBatchWriter.Column<>("event_id", ClickEvent::eventId),
+            new CopyBatchWriter.Column<>("user_id", ClickEvent::userId),
+            new CopyBatchWriter.Column<>("session_id", ClickEvent::sessionId),
+            new CopyBatchWriter.Column<>("event_type", ClickEvent::eventType),
+            new CopyBatchWriter.Column<>("page_url", ClickEvent::pageUrl),
+            new CopyBatchWriter.Column<>("element_id", ClickEvent::elementId),
+            new CopyBatchWriter.Column<>("referrer", ClickEvent::referrer),
+            new CopyBatchWriter.Column<>("user_agent", ClickEvent::userAgent),
+            new CopyBatchWriter.Column<>("ip", ClickEvent::ip),
+            new CopyBatchWriter.Column<>("event_time", e -> e.timestamp().toString()));
 }

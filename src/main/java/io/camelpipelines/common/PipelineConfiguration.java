@@ -58,6 +58,16 @@ public abstract class PipelineConfiguration implements CamelConfiguration {
             return SqlFiles.load(context, path);
         }
 
+        /**
+         * The writer of a PostgreSQL sink: rows COPYed into the TEMP table {@code staging} that
+         * {@code sql/<pipeline>/stage-<things>.sql} creates, merged by {@code sql/<pipeline>/insert-<things>.sql}.
+         */
+        public <T> CopyBatchWriter<T> copyWriter(String things, String staging, java.util.List<CopyBatchWriter.Column<T>> columns) {
+            return new CopyBatchWriter<>(pipeline, dataSource(), new CopyBatchWriter.Statements(staging,
+                    sql("sql/" + pipeline + "/stage-" + things + ".sql"), sql("sql/" + pipeline + "/insert-" + things + ".sql")),
+                    columns, metrics());
+        }
+
         /** Applies DDL to the pipeline's database when the pipeline is enabled (a disabled one creates nothing). */
         public void schema(String what, String ddl) {
             if (enabled) {

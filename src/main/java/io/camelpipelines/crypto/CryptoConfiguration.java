@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.camelpipelines.common.JdbcBatchWriter;
+import io.camelpipelines.common.CopyBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.common.SqlFiles;
@@ -64,8 +64,7 @@ public class CryptoConfiguration extends PipelineConfiguration {
             }
         }
         p.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, p.metrics()));
-        p.bind("cryptoTickRows", new JdbcBatchWriter<>("crypto-prices", p.dataSource(),
-                p.sql("sql/crypto-prices/insert-ticks.sql"), COLUMNS, p.metrics()));
+        p.bind("cryptoTickRows", p.copyWriter("ticks", "ticks_staging", COLUMNS));
         Candles candles = p.bind("candles", new Candles(p.dataSource(), symbols, intervals, upserts, selects,
                 s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30))));
         p.control().rebuildWith((from, to) -> candles.rebuild(from, to) + " candles");
@@ -77,12 +76,12 @@ public class CryptoConfiguration extends PipelineConfiguration {
                 + s.get("crypto-prices.candles.period", "5s") + " candles " + s.get("crypto-prices.candles.intervals", "1m,5m"));
     }
 
-    /** The columns of insert-ticks.sql, in its parameter order. */
-    static final List<JdbcBatchWriter.Column<Tick>> COLUMNS = List.of(
-            new JdbcBatchWriter.Column<>("text", Tick::symbol),
-            new JdbcBatchWriter.Column<>("numeric", Tick::price),
-            new JdbcBatchWriter.Column<>("bigint", Tick::timestamp),
-            new JdbcBatchWriter.Column<>("text", Tick::eventTime),
-            new JdbcBatchWriter.Column<>("numeric", Tick::volume),
-            new JdbcBatchWriter.Column<>("bigint", Tick::tradeId));
+    /** The columns of stage-ticks.sql, in its order. */
+    static final List<CopyBatchWriter.Column<Tick>> COLUMNS = List.of(
+            new CopyBatchWriter.Column<>("symbol", Tick::symbol),
+            new CopyBatchWriter.Column<>("price", Tick::price),
+            new CopyBatchWriter.Column<>("ts", Tick::timestamp),
+            new CopyBatchWriter.Column<>("event_time", Tick::eventTime),
+            new CopyBatchWriter.Column<>("volume", Tick::volume),
+            new CopyBatchWriter.Column<>("trade_id", Tick::tradeId));
 }

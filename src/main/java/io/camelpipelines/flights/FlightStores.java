@@ -1,6 +1,6 @@
 package io.camelpipelines.flights;
 
-import io.camelpipelines.common.JdbcBatchWriter;
+import io.camelpipelines.common.CopyBatchWriter;
 import org.apache.camel.Exchange;
 
 /**
@@ -9,10 +9,10 @@ import org.apache.camel.Exchange;
  */
 public class FlightStores {
 
-    private final JdbcBatchWriter<FlightObservation> history;
+    private final CopyBatchWriter<FlightObservation> history;
     private final FlightFareIndex index;
 
-    public FlightStores(JdbcBatchWriter<FlightObservation> history, FlightFareIndex index) {
+    public FlightStores(CopyBatchWriter<FlightObservation> history, FlightFareIndex index) {
         this.history = history;
         this.index = index;
     }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Duration;
 import java.util.List;
 
-import io.camelpipelines.common.JdbcBatchWriter;
+import io.camelpipelines.common.CopyBatchWriter;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.PipelineConfiguration;
 import io.camelpipelines.infra.Settings;
@@ -83,8 +83,7 @@ public class FlightsConfiguration extends PipelineConfiguration {
 
         FlightObservationParser parser = new FlightObservationParser();
         p.bind("flightRecords", new KafkaRecordBatch<>("flights", parser, p.metrics()));
-        p.bind("flightStores", new FlightStores(new JdbcBatchWriter<>("flights", p.dataSource(),
-                p.sql("sql/flights/insert-flight-prices.sql"), COLUMNS, p.metrics()),
+        p.bind("flightStores", new FlightStores(p.copyWriter("flight-prices", "flight_prices_staging", COLUMNS),
                 new FlightFareIndex(p.shared().elasticsearch(), index, airports)));
         p.bind("flightConsole", new FlightConsole());
         p.bind("flightSearch", new FlightSearch(p.shared().elasticsearch(), index, airports,
@@ -93,17 +92,17 @@ public class FlightsConfiguration extends PipelineConfiguration {
                 s.getInt("flights.history.max-rows", 1000)));
     }
 
-    static final List<JdbcBatchWriter.Column<FlightObservation>> COLUMNS = List.of(
-            new JdbcBatchWriter.Column<>("text", FlightObservation::flightNumber),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::airline),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::source),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::destination),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::originCode),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::destinationCode),
-            new JdbcBatchWriter.Column<>("numeric", FlightObservation::price),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::currency),
-            new JdbcBatchWriter.Column<>("text", o -> o.departureTime().toString()),
-            new JdbcBatchWriter.Column<>("text", o -> o.arrivalTime() == null ? null : o.arrivalTime().toString()),
-            new JdbcBatchWriter.Column<>("text", o -> o.scrapedAt().toString()),
-            new JdbcBatchWriter.Column<>("text", FlightObservation::sourceSite));
+    static final List<CopyBatchWriter.Column<FlightObservation>> COLUMNS = List.of(
+            new CopyBatchWriter.Column<>("flight_number", FlightObservation::flightNumber),
+            new CopyBatchWriter.Column<>("airline", FlightObservation::airline),
+            new CopyBatchWriter.Column<>("source", FlightObservation::source),
+            new CopyBatchWriter.Column<>("destination", FlightObservation::destination),
+            new CopyBatchWriter.Column<>("origin_code", FlightObservation::originCode),
+            new CopyBatchWriter.Column<>("destination_code", FlightObservation::destinationCode),
+            new CopyBatchWriter.Column<>("price", FlightObservation::price),
+            new CopyBatchWriter.Column<>("currency", FlightObservation::currency),
+            new CopyBatchWriter.Column<>("departure_time", o -> o.departureTime().toString()),
+            new CopyBatchWriter.Column<>("arrival_time", o -> o.arrivalTime() == null ? null : o.arrivalTime().toString()),
+            new CopyBatchWriter.Column<>("scraped_at", o -> o.scrapedAt().toString()),
+            new CopyBatchWriter.Column<>("source_site", FlightObservation::sourceSite));
 }

@@ -1,0 +1,194 @@
+package io.camelpipelines.common;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a batch of parsed records the fastest way PostgreSQL takes rows: COPY (text format) into a temporary
+ * staging table of the connection, then one {@code INSERT … SELECT … FROM staging ON CONFLICT … DO NOTHING} and one
+ * commit. The staging table is {@code ON COMMIT DELETE ROWS}, so it is empty again after every batch, committed or
+ * rolled back; the merge statement must be idempotent on the natural key, so a redelivered batch changes nothing.
+ * A batch the database refuses for its data (SQLSTATE class 22 or 23, in the COPY or in the merge) is written again
+ * row by row, each under a savepoint, and only the refused rows become dead letters; any other failure is thrown so
+ * that the route retries the whole batch.
+ */
+public class CopyBatchWriter<T> {
+
+    /** One column of the staging table, in its order: its name and how a record's value fills it. */
+    public record Column<T>(String name, Function<T, Object> value) {
+    }
+
+    /** The SQL of one sink: the staging table's name and DDL (a TEMP table), and the merge from it into the table. */
+    public record Statements(String staging, String createStaging, String merge) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CopyBatchWriter.class);
+
+    private final String pipeline;
+    private final DataSource dataSource;
+    private final Statements sql;
+    private final List<Column<T>> columns;
+    private final String copy;
+    private final PipelineMetrics metrics;
+    // physical connections (pooled ones live on) that already have the staging table; weak, so closed ones go
+    private final Set<PGConnection> staged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    public CopyBatchWriter(String pipeline, DataSource dataSource, Statements sql, List<Column<T>> columns,
+                           PipelineMetrics metrics) {
+        this.pipeline = pipeline;
+        this.dataSource = dataSource;
+        this.sql = sql;
+        this.columns = columns;
+        this.copy = "COPY " + sql.staging() + " (" + columns.stream().map(Column::name).collect(Collectors.joining(", "))
+                + ") FROM STDIN";
+        this.metrics = metrics;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void write(Exchange exchange) throws SQLException {
+        List<ParsedRecord<T>> rows = exchange.getMessage().getBody(List.class);
+        if (rows == null || rows.isEmpty()) {
+            return;
+        }
+        List<DeadLetter> refused = write(rows, exchange.getFromRouteId());
+        if (!refused.isEmpty()) {
+            List<DeadLetter> all = new ArrayList<>(exchange.getProperty(KafkaRecordBatch.DEAD_LETTERS, List.class));
+            all.addAll(refused);
+            exchange.setProperty(KafkaRecordBatch.DEAD_LETTERS, all);
+        }
+        metrics.count(pipeline, PipelineMetrics.Kind.OUT, rows.size() - refused.size());
+    }
+
+    /** Writes the rows; returns those the database refused for their data. */
+    public List<DeadLetter> write(List<ParsedRecord<T>> rows, String route) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            PGConnection pg = stagingOf(c);
+            try (PreparedStatement merge = c.prepareStatement(sql.merge())) {
+                copy(pg, rows);
+                merge.executeUpdate();
+                c.commit();
+                return List.of();
+            } catch (SQLException e) {
+                c.rollback();
+                if (!isDataError(e)) {
+                    throw e;
+                }
+                LOG.warn("{}: the database refused a batch of {} ({}); writing it row by row", pipeline, rows.size(),
+                        e.getMessage());
+                return writeOneByOne(c, pg, rows, route);
+            }
+        }
+    }
+
+    private PGConnection stagingOf(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        if (!staged.contains(pg)) {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql.createStaging());
+            }
+            c.commit();
+            staged.add(pg);
+        }
+        return pg;
+    }
+
+    private void copy(PGConnection pg, List<ParsedRecord<T>> rows) throws SQLException {
+        StringBuilder text = new StringBuilder(rows.size() * 256);
+        for (ParsedRecord<T> row : rows) {
+            for (int col = 0; col < columns.size(); col++) {
+                if (col > 0) {
+                    text.append('\t');
+                }
+                appendCopyText(text, columns.get(col).value().apply(row.value()));
+            }
+            text.append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        CopyIn in = pg.getCopyAPI().copyIn(copy);
+        try {
+            in.writeToCopy(bytes, 0, bytes.length);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+    }
+
+    /** A value in COPY's text format: \N for null, backslash escapes for the characters that delimit. */
+    static void appendCopyText(StringBuilder out, Object value) {
+        if (value == null) {
+            out.append("\\N");
+            return;
+        }
+        String s = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+    }
+
+    private List<DeadLetter> writeOneByOne(Connection c, PGConnection pg, List<ParsedRecord<T>> rows, String route)
+            throws SQLException {
+        List<DeadLetter> refused = new ArrayList<>();
+        try (PreparedStatement merge = c.prepareStatement(sql.merge());
+             PreparedStatement empty = c.prepareStatement("DELETE FROM " + sql.staging())) {
+            for (ParsedRecord<T> row : rows) {
+                Savepoint sp = c.setSavepoint();
+                try {
+                    copy(pg, List.of(row));
+                    merge.executeUpdate();
+                    empty.executeUpdate();
+                    c.releaseSavepoint(sp);
+                } catch (SQLException e) {
+                    if (!isDataError(e)) {
+                        c.rollback();
+                        throw e;
+                    }
+                    c.rollback(sp);
+                    refused.add(KafkaRecordBatch.deadLetter(row.source(), "refused by the database: " + e.getMessage(), route));
+                }
+            }
+            c.commit();
+        }
+        return refused;
+    }
+
+    // 22: data exception (value too long, bad number, NUL byte...), 23: integrity constraint violation
+    static boolean isDataError(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
