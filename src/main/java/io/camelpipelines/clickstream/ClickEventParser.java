@@ -2,7 +2,6 @@ package io.camelpipelines.clickstream;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camelpipelines.common.FieldRules;
+import io.camelpipelines.common.FlatJsonObject;
+import io.camelpipelines.common.IsoInstants;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.RecordParser;
 
@@ -35,7 +36,8 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
         if (value.length > MAX_EVENT_BYTES) {
             throw new InvalidRecordException("event of " + value.length + " bytes exceeds " + MAX_EVENT_BYTES);
         }
-        return fromJson(readJson(value), null);
+        // the streaming reader: the same checks as for a request's tree, without building a tree per record
+        return fromFields(FlatJsonObject.parse(value)::text, "");
     }
 
     /** An HTTP request body: one event or an array of them. All valid, or the first problem found. */
@@ -70,11 +72,20 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
         }
     }
 
+    /** A record's text fields, as {@link FieldRules#text} reads them. */
+    private interface TextFields {
+        String text(String field, int maxLength) throws InvalidRecordException;
+    }
+
     private static ClickEvent fromJson(JsonNode n, Integer index) throws InvalidRecordException {
         String where = index == null ? "" : "event " + index + ": ";
         if (n == null || !n.isObject()) {
             throw new InvalidRecordException(where + "not a JSON object");
         }
+        return fromFields((field, max) -> FieldRules.text(n, field, max), where);
+    }
+
+    private static ClickEvent fromFields(TextFields n, String where) throws InvalidRecordException {
         return new ClickEvent(
                 required(n, "event_id", MAX_ID, where),
                 optional(n, "user_id", MAX_ID, where),
@@ -88,7 +99,7 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
                 timestamp(n, where));
     }
 
-    private static String required(JsonNode n, String field, int max, String where) throws InvalidRecordException {
+    private static String required(TextFields n, String field, int max, String where) throws InvalidRecordException {
         String v = optional(n, field, max, where);
         if (v == null || v.isBlank()) {
             throw new InvalidRecordException(where + "missing " + field);
@@ -96,18 +107,18 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
         return v;
     }
 
-    private static String optional(JsonNode n, String field, int max, String where) throws InvalidRecordException {
+    private static String optional(TextFields n, String field, int max, String where) throws InvalidRecordException {
         try {
-            return FieldRules.text(n, field, max);
+            return n.text(field, max);
         } catch (InvalidRecordException e) {
             throw new InvalidRecordException(where + e.getMessage());
         }
     }
 
-    private static Instant timestamp(JsonNode n, String where) throws InvalidRecordException {
+    private static Instant timestamp(TextFields n, String where) throws InvalidRecordException {
         String v = required(n, "timestamp", 64, where);
         try {
-            return FieldRules.inRange(where + "timestamp", v, OffsetDateTime.parse(v).toInstant());
+            return FieldRules.inRange(where + "timestamp", v, IsoInstants.parse(v));
         } catch (DateTimeParseException e) {
             throw new InvalidRecordException(where + "timestamp '" + v + "' is not ISO-8601 with an offset");
         }

@@ -143,6 +143,11 @@ public class CopyBatchWriter<T> {
             return;
         }
         String s = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        // nearly every value has nothing to escape: appended whole (char by char was a fifth of a consumer's time)
+        if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            out.append(s);
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {

@@ -28,7 +28,11 @@ public final class FieldRules {
         if (!v.isTextual()) {
             throw new InvalidRecordException(field + " must be a string, not " + v.getNodeType().name().toLowerCase());
         }
-        String s = v.asText();
+        return text(field, v.asText(), maxLength);
+    }
+
+    /** A string value of a field: too long, or a NUL character, is rejected. */
+    public static String text(String field, String s, int maxLength) throws InvalidRecordException {
         if (s.length() > maxLength) {
             throw new InvalidRecordException(field + " longer than " + maxLength + " characters");
         }

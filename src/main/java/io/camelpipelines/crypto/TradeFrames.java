@@ -80,7 +80,7 @@ public class TradeFrames implements RecordParser<Tick> {
             return null;
         }
         try {
-            FieldRules.inRange("event_time", v, java.time.OffsetDateTime.parse(v).toInstant());
+            FieldRules.inRange("event_time", v, io.camelpipelines.common.IsoInstants.parse(v));
         } catch (java.time.format.DateTimeParseException e) {
             throw new InvalidRecordException("event_time '" + v + "' is not ISO-8601 with an offset");
         }

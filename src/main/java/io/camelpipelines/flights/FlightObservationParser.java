@@ -119,7 +119,7 @@ public class FlightObservationParser implements RecordParser<FlightObservation> 
             return null;
         }
         try {
-            return FieldRules.inRange(field, raw, java.time.OffsetDateTime.parse(raw).toInstant());
+            return FieldRules.inRange(field, raw, io.camelpipelines.common.IsoInstants.parse(raw));
         } catch (DateTimeParseException e) {
             throw new InvalidRecordException(field + " '" + raw + "' is not an ISO-8601 time with offset");
         }

@@ -88,7 +88,7 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
             throw new InvalidRecordException("null created_at");
         }
         try {
-            return OffsetDateTime.parse(v).toInstant();
+            return io.camelpipelines.common.IsoInstants.parse(v);
         } catch (DateTimeParseException withoutOffset) {
             try {
                 return LocalDateTime.parse(v.replace(' ', 'T')).toInstant(ZoneOffset.UTC);

@@ -76,6 +76,7 @@ public final class Benchmark {
     private double sameTechniqueLoopRate;
     private double bestLoopRate;
     private double mongoLoopRate;
+    private double ticksLoopRate;
     private double flightsLoopRate;
     /** Findings that are not a rate, printed under the table. */
     private final List<String> notes = new ArrayList<>();
@@ -142,8 +143,9 @@ public final class Benchmark {
         double avgBytes = events.stream().mapToInt(e -> e.length).average().orElse(0);
         System.out.printf("%,d click events, %.0f bytes on average%n", records, avgBytes);
 
-        String only = System.getProperty("bench.only", "");
-        if (only.isEmpty() || only.equals("clickstream")) {
+        // one or more pipelines' scenarios, comma-separated; empty for all
+        List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream().filter(x -> !x.isBlank()).toList();
+        if (only.isEmpty() || only.contains("clickstream")) {
             produceCeiling(events);
             consumeCeiling();
             seedStyleLoop(20_000);
@@ -151,16 +153,20 @@ public final class Benchmark {
             clickstreamPipeline(events);
             clickstreamLatency();
         }
-        if (only.isEmpty() || only.equals("food-orders")) {
+        if (only.contains("scaling")) {
+            // not part of the default run: nine clickstream sinks, 2 to 3 minutes
+            new ScalingBench(this).run(Integer.getInteger("bench.scaling.records", 200_000));
+        }
+        if (only.isEmpty() || only.contains("food-orders")) {
             foodOrdersCapture();
         }
-        if (only.isEmpty() || only.equals("crypto-prices")) {
+        if (only.isEmpty() || only.contains("crypto-prices")) {
             cryptoTicksAndCandles(Integer.getInteger("bench.ticks", 1_000_000));
         }
-        if (only.isEmpty() || only.equals("flights")) {
+        if (only.isEmpty() || only.contains("flights")) {
             new FlightsBench(this).run(Integer.getInteger("bench.flights", 200_000), 400);
         }
-        if (only.isEmpty() || only.equals("product-views")) {
+        if (only.isEmpty() || only.contains("product-views")) {
             new ProductViewsBench(this).run(Integer.getInteger("bench.views", 200_000),
                     Integer.getInteger("bench.report-views", 1_000_000));
         }
@@ -187,7 +193,7 @@ public final class Benchmark {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private void produce(String topic, List<byte[]> events) throws Exception {
+    void produce(String topic, List<byte[]> events) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (byte[] e : events) {
                 producer.send(new ProducerRecord<>(topic, JSON.readTree(e).get("session_id").asText().getBytes(), e));
@@ -228,7 +234,7 @@ public final class Benchmark {
 
     /** The seeds' style: one INSERT and one COMMIT per message. */
     private void seedStyleLoop(int n) throws Exception {
-        createTable("bench_seed_style");
+        createTable("bench_seed_style", "clickstream_data");
         resetPeakHeap();
         long start = System.nanoTime();
         int done = 0;
@@ -253,28 +259,31 @@ public final class Benchmark {
 
     /**
      * Kafka -> PostgreSQL written by hand, three ways, each with offsets committed after the database commit and
-     * idempotent on event_id: JDBC batches with one consumer (the obvious loop); the pipeline's own technique (one
-     * unnest INSERT per batch) with the pipeline's consumer count, which the pipeline's ratio is taken against; and
-     * COPY into a staging table, then one INSERT … SELECT … ON CONFLICT per batch, the fastest a person would write.
+     * idempotent on event_id: JDBC batches with one consumer (the obvious loop); one unnest INSERT per batch; and
+     * the pipeline's own technique, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT per batch, the
+     * fastest a person would write, with the pipeline's consumer count, which the pipeline's ratio is taken against.
      */
     private void handWrittenLoops() throws Exception {
-        double jdbc = handLoop("Hand-written loop, JDBC batch, 1 consumer", "bench_loop_jdbc", 1,
-                HandLoop.Technique.JDBC_BATCH);
-        sameTechniqueLoopRate = handLoop("Hand-written loop, unnest INSERT per batch, " + consumers + " consumers",
-                "bench_loop_unnest", consumers, HandLoop.Technique.UNNEST);
-        double copy = handLoop("Hand-written loop, COPY to staging + INSERT … ON CONFLICT, " + consumers + " consumers",
-                "bench_loop_copy", consumers, HandLoop.Technique.COPY);
-        bestLoopRate = Math.max(jdbc, Math.max(sameTechniqueLoopRate, copy));
+        double jdbc = handLoop("Hand-written loop, JDBC batch, 1 consumer", "bench-clicks", "bench_loop_jdbc",
+                "clickstream_data", HandLoop.Shape.CLICKS, 1, HandLoop.Technique.JDBC_BATCH, records);
+        double unnest = handLoop("Hand-written loop, unnest INSERT per batch, " + consumers + " consumers", "bench-clicks",
+                "bench_loop_unnest", "clickstream_data", HandLoop.Shape.CLICKS, consumers, HandLoop.Technique.UNNEST, records);
+        sameTechniqueLoopRate = handLoop("Hand-written loop, COPY to staging + INSERT … ON CONFLICT, " + consumers
+                + " consumers", "bench-clicks", "bench_loop_copy", "clickstream_data", HandLoop.Shape.CLICKS, consumers,
+                HandLoop.Technique.COPY, records);
+        bestLoopRate = Math.max(jdbc, Math.max(unnest, sameTechniqueLoopRate));
     }
 
-    private double handLoop(String name, String table, int threads, HandLoop.Technique technique) throws Exception {
-        createTable(table);
+    private double handLoop(String name, String topic, String table, String like, HandLoop.Shape shape, int threads,
+                            HandLoop.Technique technique, int n) throws Exception {
+        createTable(table, like);
         resetPeakHeap();
         long start = System.nanoTime();
-        HandLoop loop = new HandLoop(brokers, "bench-clicks", "bench-" + table, db, table, technique, batchSize, records);
+        HandLoop loop = new HandLoop(brokers, topic, "bench-" + table + "-" + start, db, table, shape, technique,
+                batchSize, n);
         loop.run(threads, STALL);
-        double rate = record(name, records, start, null, null);
-        assertRows(table, records);
+        double rate = record(name, n, start, null, null);
+        assertRows(table, n);
         return rate;
     }
 
@@ -289,40 +298,49 @@ public final class Benchmark {
 
     /** Produce-to-row latency at a fixed rate: event timestamp = send time, row time = ingested_at. */
     private void clickstreamLatency() throws Exception {
-        int total = latencyRate * latencySeconds;
-        ClickEventGenerator generator = new ClickEventGenerator(50_000, latencyRate);
-        double outBefore = app.metric("clickstream", Kind.OUT);
         resetPeakHeap();
         long start = System.nanoTime();
-        List<String> ids = new ArrayList<>(total);
+        double[] p = latency("clickstream", "lat-", latencyRate, latencySeconds);
+        record("clickstream latency at " + latencyRate + " events/s for " + latencySeconds + " s (produce -> row)",
+                (long) latencyRate * latencySeconds, start, p[0], p[1]);
+    }
+
+    /**
+     * Sends click events at {@code rate} per second for {@code seconds} to a topic a running clickstream sink reads,
+     * each stamped with its send time and an id starting with {@code prefix}; waits until all are rows and returns
+     * {p50, p99} of row time (ingested_at) minus send time, in milliseconds.
+     */
+    double[] latency(String topic, String prefix, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        ClickEventGenerator generator = new ClickEventGenerator(50_000, rate);
+        double outBefore = app.metric("clickstream", Kind.OUT);
+        long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             int sent = 0;
             while (sent < total) {
-                long due = (long) ((System.nanoTime() - start) / 1e9 * latencyRate);
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
                 for (ClickEvent e : generator.next((int) Math.min(due - sent, total - sent))) {
-                    ClickEvent stamped = new ClickEvent("lat-" + e.eventId(), e.userId(), e.sessionId(), e.eventType(),
+                    ClickEvent stamped = new ClickEvent(prefix + e.eventId(), e.userId(), e.sessionId(), e.eventType(),
                             e.pageUrl(), e.elementId(), e.referrer(), e.userAgent(), e.ip(), Instant.now());
-                    producer.send(new ProducerRecord<>("clickstream", e.sessionId().getBytes(), JSON.writeValueAsBytes(stamped)));
-                    ids.add(stamped.eventId());
+                    producer.send(new ProducerRecord<>(topic, e.sessionId().getBytes(), JSON.writeValueAsBytes(stamped)));
                     sent++;
                 }
                 TimeUnit.MILLISECONDS.sleep(1);
             }
         }
         awaitProgress("clickstream latency run", () -> app.metric("clickstream", Kind.OUT) - outBefore, total);
-        double[] p;
-        try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), "
-                     + "percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), count(*) FROM (SELECT extract(epoch FROM "
-                     + "ingested_at - event_time) * 1000 AS ms FROM clickstream_data WHERE event_id LIKE 'lat-%') t")) {
-            rs.next();
-            p = new double[] {rs.getDouble(1), rs.getDouble(2), rs.getLong(3)};
+        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("SELECT percentile_cont(0.5) "
+                + "WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), count(*) FROM (SELECT "
+                + "extract(epoch FROM ingested_at - event_time) * 1000 AS ms FROM clickstream_data WHERE event_id LIKE ?) t")) {
+            st.setString(1, prefix + "%");
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (rs.getLong(3) != total) {
+                    throw new IllegalStateException("latency run stored " + rs.getLong(3) + " rows of " + total);
+                }
+                return new double[] {rs.getDouble(1), rs.getDouble(2)};
+            }
         }
-        if (p[2] != total) {
-            throw new IllegalStateException("latency run stored " + p[2] + " rows of " + total);
-        }
-        record("clickstream latency at " + latencyRate + " events/s for " + latencySeconds + " s (produce -> row)",
-                total, start, p[0], p[1]);
     }
 
     /** Rows/s from table orders to topic food_orders_raw: the capture starts with the whole table behind it. */
@@ -401,6 +419,10 @@ public final class Benchmark {
                 producer.send(new ProducerRecord<>("binance-prices", t.symbol().getBytes(), JSON.writeValueAsBytes(t)));
             }
         }
+        ticksLoopRate = handLoop("Hand-written loop, ticks: COPY to staging + INSERT … ON CONFLICT, "
+                + app.property("crypto-prices.sink.consumers") + " consumer(s)", "binance-prices", "bench_loop_ticks",
+                "stock.real_time_prices", HandLoop.Shape.TICKS, Integer.parseInt(app.property("crypto-prices.sink.consumers")),
+                HandLoop.Technique.COPY, n);
         double outBefore = startMeasuredRoute("crypto-prices-to-postgres", "crypto-prices");
         long t0 = System.nanoTime();
         awaitProgress("crypto-prices ticks", () -> app.metric("crypto-prices", Kind.OUT) - outBefore, n);
@@ -420,9 +442,9 @@ public final class Benchmark {
         }
     }
 
-    private void createTable(String name) throws Exception {
+    private void createTable(String name, String like) throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS " + name + " (LIKE clickstream_data INCLUDING ALL)");
+            st.execute("CREATE TABLE IF NOT EXISTS " + name + " (LIKE " + like + " INCLUDING ALL)");
             st.execute("TRUNCATE " + name);
         }
     }
@@ -512,6 +534,7 @@ public final class Benchmark {
         r.put("peak_heap_mb", peakHeapMb());
         r.put("jvm_cpu_s", round(jvmCpuSeconds() - jvmCpuStart, 1));
         r.put("postgres_cpu_s", round(postgresCpuSeconds() - postgresCpuStart, 1));
+        r.put("jvm_cpu_s_per_million", round((jvmCpuSeconds() - jvmCpuStart) * 1e6 / n, 1));
         results.add(r);
         System.out.printf("%-90s %,10d rec/s%n", name, Math.round(rate));
         return rate;
@@ -525,6 +548,9 @@ public final class Benchmark {
         if (sameTechniqueLoopRate > 0 && scenario.startsWith("clickstream pipeline")) {
             return new double[] {sameTechniqueLoopRate, bestLoopRate};
         }
+        if (ticksLoopRate > 0 && scenario.startsWith("crypto-prices ticks")) {
+            return new double[] {ticksLoopRate, ticksLoopRate};
+        }
         if (mongoLoopRate > 0 && scenario.startsWith("product-views store")) {
             return new double[] {mongoLoopRate, mongoLoopRate};
         }
@@ -537,6 +563,14 @@ public final class Benchmark {
     // what the per-pipeline benchmark classes use
     RunningApplication app() {
         return app;
+    }
+
+    String brokers() {
+        return brokers;
+    }
+
+    DataSource db() {
+        return db;
     }
 
     void flightsLoopRate(double rate) {
@@ -640,18 +674,21 @@ public final class Benchmark {
                 .append(String.format("%,d click events of %.0f bytes on average, %d partitions, batch size %,d, %s consumer(s);"
                         + " PostgreSQL embedded with fsync and synchronous_commit on. Everything runs in one JVM, so peak heap "
                         + "includes the Kafka broker.%n%n", records, avgBytes, PARTITIONS, batchSize, app.property("clickstream.sink.consumers")));
-        md.append("Ratios: the clickstream pipeline against the hand-written loop with its own write technique and consumer "
-                + "count, and against the fastest of the three hand-written loops in this run; product-views' store against "
-                + "the hand-written kafka-clients -> insertMany loop on the same views; flights' stores against the hand-written "
-                + "unnest + bulk loop on the same observations.\n\n");
+        md.append("Ratios: each pipeline stage against the hand-written kafka-clients loop with the best technique for its "
+                + "sink and the same consumer count, on the same records in the same run: COPY to a staging table + one "
+                + "INSERT … ON CONFLICT per poll for PostgreSQL (clickstream, crypto-prices ticks; flights adds one "
+                + "Elasticsearch bulk per poll), insertMany (unordered) for MongoDB. For clickstream also against the "
+                + "fastest of its three hand-written loops. JVM CPU s per 1M records is the whole JVM's CPU time (Kafka "
+                + "broker included) over the scenario.\n\n");
         md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "
-                + "| p99 ms | peak heap MB | CPU s: JVM / PostgreSQL |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| p99 ms | peak heap MB | CPU s: JVM / PostgreSQL | JVM CPU s per 1M records |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : results) {
-            md.append(String.format("| %s | %,d | %s | %,d | %s | %s | %s | %s | %,d | %s / %s |%n", r.get("scenario"),
+            md.append(String.format("| %s | %,d | %s | %,d | %s | %s | %s | %s | %,d | %s / %s | %s |%n", r.get("scenario"),
                     r.get("records"), r.get("seconds"), r.get("records_per_s"), dash(r.get("ratio_to_same_technique_loop")),
                     dash(r.get("ratio_to_best_loop")), dash(r.get("p50_ms")),
-                    dash(r.get("p99_ms")), r.get("peak_heap_mb"), r.get("jvm_cpu_s"), r.get("postgres_cpu_s")));
+                    dash(r.get("p99_ms")), r.get("peak_heap_mb"), r.get("jvm_cpu_s"), r.get("postgres_cpu_s"),
+                    r.get("jvm_cpu_s_per_million")));
         }
         if (!notes.isEmpty()) {
             md.append('\n');

@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * flights' scenarios: simulated observations on flight-data, first through a hand-written loop (kafka-clients, one
- * unnest INSERT and one Elasticsearch bulk request per poll writing each flight's last observation of the batch over
+ * COPY into a staging table, one INSERT … ON CONFLICT and one Elasticsearch bulk request per poll writing each flight's last observation of the batch over
  * its document: no read and no latest/lowest fold, less work than the pipeline, so a ceiling), then through the
  * pipeline's flights-to-stores route; and the fare
  * pages scraped from the application's own fixture with no polite delay, pages and rows per second.
@@ -72,7 +72,7 @@ final class FlightsBench {
         bench.resetPeak();
         long t0 = System.nanoTime();
         handLoop(db, es, topic, batchSize, produced);
-        bench.flightsLoopRate(bench.measure("Hand-written loop, kafka-clients -> unnest INSERT + Elasticsearch bulk "
+        bench.flightsLoopRate(bench.measure("Hand-written loop, kafka-clients -> COPY + INSERT … ON CONFLICT + Elasticsearch bulk "
                 + "(last of each flight per poll, overwritten), 1 consumer", produced, t0));
 
         double before = bench.startRoute("flights-to-stores", "flights");
@@ -124,17 +124,21 @@ final class FlightsBench {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
-        String insert = "INSERT INTO bench_loop_flight_prices (flight_number, airline, source, destination, origin_code, "
-                + "destination_code, price, currency, departure_time, arrival_time, scraped_at, source_site) "
-                + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], "
-                + "?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[]) ON CONFLICT DO NOTHING";
         String[] fields = {"flight_number", "airline", "source", "destination", "origin_code", "destination_code", "price",
                 "currency", "departure_time", "arrival_time", "scraped_at", "source_site"};
+        String columns = String.join(", ", fields);
         int done = 0;
         long lastMove = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
+             Connection c = db.getConnection()) {
             c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS staging_flight_prices (LIKE bench_loop_flight_prices INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+            }
+            c.commit();
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            PreparedStatement merge = c.prepareStatement("INSERT INTO bench_loop_flight_prices (" + columns + ") SELECT "
+                    + columns + " FROM staging_flight_prices ON CONFLICT DO NOTHING");
             consumer.subscribe(List.of(topic));
             while (done < target) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
@@ -148,15 +152,17 @@ final class FlightsBench {
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     docs.add(Json.DECIMALS.readTree(r.value()));
                 }
-                String[][] columns = new String[fields.length][docs.size()];
+                List<String[]> rows = new ArrayList<>(docs.size());
                 // one write per document and poll: the last observation of each flight in the batch
                 Map<String, JsonNode> latest = new java.util.LinkedHashMap<>();
                 for (int i = 0; i < docs.size(); i++) {
                     JsonNode d = docs.get(i);
+                    String[] row = new String[fields.length];
                     for (int f = 0; f < fields.length; f++) {
-                        columns[f][i] = d.path(fields[f]).isMissingNode() || d.path(fields[f]).isNull() ? null
+                        row[f] = d.path(fields[f]).isMissingNode() || d.path(fields[f]).isNull() ? null
                                 : d.path(fields[f]).asText();
                     }
+                    rows.add(row);
                     latest.put(d.path("flight_number").asText() + "|" + d.path("departure_time").asText(), d);
                 }
                 BulkRequest.Builder bulk = new BulkRequest.Builder().index("bench_loop_flights");
@@ -164,11 +170,8 @@ final class FlightsBench {
                     Map<?, ?> source = Json.DECIMALS.convertValue(d, Map.class);
                     bulk.operations(op -> op.index(x -> x.id(id).document(source)));
                 });
-                for (int f = 0; f < fields.length; f++) {
-                    String type = f == 6 ? "numeric" : f >= 8 && f <= 10 ? "timestamptz" : "text";
-                    ps.setArray(f + 1, c.createArrayOf(type, columns[f]));
-                }
-                ps.executeUpdate();
+                copy.copyIn("COPY staging_flight_prices (" + columns + ") FROM STDIN (FORMAT csv)", HandLoop.csv(rows));
+                merge.executeUpdate();
                 c.commit();
                 BulkResponse r = es.bulk(bulk.build());
                 if (r.errors()) {

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -14,12 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.camelpipelines.clickstream.ClickEvent;
+import io.camelpipelines.crypto.Tick;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,41 +31,77 @@ import org.postgresql.PGConnection;
 /**
  * A Kafka -> PostgreSQL stage as a careful engineer writes it by hand, without Camel: {@code threads} consumers in
  * one group, each polling up to {@code batchSize} records, parsing them with Jackson, writing them in one
- * transaction idempotent on event_id, committing the database, then the offsets. The reference the pipeline's
- * throughput is compared with.
+ * transaction idempotent on the table's natural key, committing the database, then the offsets. The reference a
+ * pipeline's throughput is compared with.
  */
 final class HandLoop {
 
     enum Technique {
         /** PreparedStatement.addBatch per row, executeBatch per poll. */
         JDBC_BATCH,
-        /** The pipeline's own statement shape: one INSERT … SELECT FROM unnest(column arrays) per poll. */
+        /** One INSERT … SELECT FROM unnest(column arrays) per poll. */
         UNNEST,
         /** COPY (CSV) into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING per poll. */
         COPY
     }
 
+    /**
+     * What a loop writes: the columns with their SQL types, the natural key, and how a record's JSON becomes the
+     * columns' values as text (PostgreSQL casts them).
+     */
+    record Shape(List<String> columns, List<String> types, String key, Function<byte[], String[]> values) {
+
+        static final Shape CLICKS = new Shape(List.of("event_id", "user_id", "session_id", "event_type", "page_url",
+                "element_id", "referrer", "user_agent", "ip", "event_time"),
+                List.of("text", "text", "text", "text", "text", "text", "text", "text", "text", "timestamptz"), "event_id",
+                json -> {
+                    ClickEvent e = read(json, ClickEvent.class);
+                    return new String[] {e.eventId(), e.userId(), e.sessionId(), e.eventType(), e.pageUrl(), e.elementId(),
+                            e.referrer(), e.userAgent(), e.ip(), e.timestamp().toString()};
+                });
+
+        static final Shape TICKS = new Shape(List.of("symbol", "price", "\"timestamp\"", "event_time", "volume", "trade_id"),
+                List.of("text", "numeric", "bigint", "timestamptz", "numeric", "bigint"), "symbol, trade_id",
+                json -> {
+                    Tick t = read(json, Tick.class);
+                    return new String[] {t.symbol(), t.price().toPlainString(), String.valueOf(t.timestamp()), t.eventTime(),
+                            t.volume().toPlainString(), String.valueOf(t.tradeId())};
+                });
+
+        String columnList() {
+            return String.join(", ", columns);
+        }
+
+        private static <T> T read(byte[] json, Class<T> type) {
+            try {
+                return JSON.readValue(json, type);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
-    private static final String COLUMNS = "event_id, user_id, session_id, event_type, page_url, element_id, referrer, "
-            + "user_agent, ip, event_time";
 
     private final String brokers;
     private final String topic;
     private final String group;
     private final DataSource db;
     private final String table;
+    private final Shape shape;
     private final Technique technique;
     private final int batchSize;
     private final long target;
     private final AtomicLong written = new AtomicLong();
 
-    HandLoop(String brokers, String topic, String group, DataSource db, String table, Technique technique, int batchSize,
-             long target) {
+    HandLoop(String brokers, String topic, String group, DataSource db, String table, Shape shape, Technique technique,
+             int batchSize, long target) {
         this.brokers = brokers;
         this.topic = topic;
         this.group = group;
         this.db = db;
         this.table = table;
+        this.shape = shape;
         this.technique = technique;
         this.batchSize = batchSize;
         this.target = target;
@@ -122,11 +159,11 @@ final class HandLoop {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                List<ClickEvent> events = new ArrayList<>(batch.count());
+                List<String[]> rows = new ArrayList<>(batch.count());
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    events.add(JSON.readValue(r.value(), ClickEvent.class));
+                    rows.add(shape.values().apply(r.value()));
                 }
-                int inserted = writer.write(events);
+                int inserted = writer.write(rows);
                 c.commit();
                 try {
                     consumer.commitSync();
@@ -141,75 +178,75 @@ final class HandLoop {
     }
 
     private interface Writer {
-        /** Writes the events; returns how many rows were inserted (duplicates are skipped). */
-        int write(List<ClickEvent> events) throws Exception;
+        /** Writes the rows; returns how many were inserted (duplicates are skipped). */
+        int write(List<String[]> rows) throws Exception;
     }
 
     private Writer writer(Connection c) throws Exception {
+        int n = shape.columns().size();
+        String conflict = " ON CONFLICT (" + shape.key() + ") DO NOTHING";
         switch (technique) {
             case JDBC_BATCH: {
-                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES "
-                        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING");
-                return events -> {
-                    for (ClickEvent e : events) {
-                        String[] v = values(e);
-                        for (int i = 0; i < 9; i++) {
+                List<String> params = new ArrayList<>();
+                shape.types().forEach(t -> params.add("?::" + t));
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + shape.columnList() + ") VALUES ("
+                        + String.join(", ", params) + ")" + conflict);
+                return rows -> {
+                    for (String[] v : rows) {
+                        for (int i = 0; i < n; i++) {
                             ps.setString(i + 1, v[i]);
                         }
-                        ps.setObject(10, e.timestamp().atOffset(ZoneOffset.UTC));
                         ps.addBatch();
                     }
                     int inserted = 0;
-                    for (int n : ps.executeBatch()) {
+                    for (int count : ps.executeBatch()) {
                         // a rewritten batch (reWriteBatchedInserts) reports no count per row
-                        inserted += n == Statement.SUCCESS_NO_INFO ? 1 : Math.max(n, 0);
+                        inserted += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
                     }
                     return inserted;
                 };
             }
             case UNNEST: {
-                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") SELECT event_id, "
-                        + "user_id, session_id, event_type, page_url, element_id, referrer, user_agent, ip, "
-                        + "event_time::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                        + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS b (" + COLUMNS + ") "
-                        + "ON CONFLICT (event_id) DO NOTHING");
-                return events -> {
-                    String[][] columns = new String[10][events.size()];
-                    for (int row = 0; row < events.size(); row++) {
-                        String[] v = values(events.get(row));
-                        for (int col = 0; col < 10; col++) {
+                List<String> casts = new ArrayList<>();
+                List<String> arrays = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    casts.add("c" + i + "::" + shape.types().get(i));
+                    arrays.add("?::text[]");
+                }
+                List<String> aliases = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    aliases.add("c" + i);
+                }
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + shape.columnList() + ") SELECT "
+                        + String.join(", ", casts) + " FROM unnest(" + String.join(", ", arrays) + ") AS b ("
+                        + String.join(", ", aliases) + ")" + conflict);
+                return rows -> {
+                    String[][] columns = new String[n][rows.size()];
+                    for (int row = 0; row < rows.size(); row++) {
+                        String[] v = rows.get(row);
+                        for (int col = 0; col < n; col++) {
                             columns[col][row] = v[col];
                         }
                     }
-                    for (int col = 0; col < 10; col++) {
+                    for (int col = 0; col < n; col++) {
                         ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
                     }
                     return ps.executeUpdate();
                 };
             }
             case COPY: {
+                // pooled connections: one staging table per target table
+                String staging = "staging_" + table;
                 try (Statement st = c.createStatement()) {
-                    st.execute("CREATE TEMP TABLE staging (LIKE " + table + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+                    st.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + table + " INCLUDING DEFAULTS) "
+                            + "ON COMMIT DELETE ROWS");
                 }
                 c.commit();
                 org.postgresql.copy.CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-                PreparedStatement merge = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") SELECT "
-                        + COLUMNS + " FROM staging ON CONFLICT (event_id) DO NOTHING");
-                return events -> {
-                    StringBuilder csv = new StringBuilder(events.size() * 400);
-                    for (ClickEvent e : events) {
-                        String[] v = values(e);
-                        for (int col = 0; col < 10; col++) {
-                            if (col > 0) {
-                                csv.append(',');
-                            }
-                            if (v[col] != null) {
-                                csv.append('"').append(v[col].replace("\"", "\"\"")).append('"');
-                            }
-                        }
-                        csv.append('\n');
-                    }
-                    copy.copyIn("COPY staging (" + COLUMNS + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
+                PreparedStatement merge = c.prepareStatement("INSERT INTO " + table + " (" + shape.columnList() + ") SELECT "
+                        + shape.columnList() + " FROM " + staging + conflict);
+                return rows -> {
+                    copy.copyIn("COPY " + staging + " (" + shape.columnList() + ") FROM STDIN (FORMAT csv)", csv(rows));
                     return merge.executeUpdate();
                 };
             }
@@ -218,8 +255,20 @@ final class HandLoop {
         }
     }
 
-    private static String[] values(ClickEvent e) {
-        return new String[] {e.eventId(), e.userId(), e.sessionId(), e.eventType(), e.pageUrl(), e.elementId(),
-                e.referrer(), e.userAgent(), e.ip(), e.timestamp().toString()};
+    /** Rows as COPY's CSV format: every value quoted, so an empty string stays one; null is nothing. */
+    static StringReader csv(List<String[]> rows) {
+        StringBuilder csv = new StringBuilder(rows.size() * 400);
+        for (String[] v : rows) {
+            for (int col = 0; col < v.length; col++) {
+                if (col > 0) {
+                    csv.append(',');
+                }
+                if (v[col] != null) {
+                    csv.append('"').append(v[col].replace("\"", "\"\"")).append('"');
+                }
+            }
+            csv.append('\n');
+        }
+        return new StringReader(csv.toString());
     }
 }

@@ -48,6 +48,43 @@ class ClickEventParserTest {
         assertReason("{\"pad\":\"" + "x".repeat(ClickEventParser.MAX_EVENT_BYTES) + "\"}", "exceeds");
     }
 
+    /**
+     * A Kafka record is read with the streaming reader, a request's event from the tree: both must give the same
+     * event or the same reason, for every shape of document (an array is a request of several events, not compared).
+     */
+    @Test
+    void aRecordAndARequestOfOneEventAreReadAlike() {
+        String base = "\"event_id\":\"e\",\"session_id\":\"s\",\"timestamp\":\"2026-11-21T09:00:00Z\"";
+        for (String json : List.of("{" + base + "}", "{" + base + ",\"user_id\":null,\"ip\":\"\\u00e9\\n\"}",
+                "{" + base + ",\"nested\":{\"a\":[1,{\"b\":2}]},\"list\":[\"x\"]}", "{" + base + ",\"page_url\":{\"a\":1}}",
+                "{" + base + ",\"page_url\":[1]}", "{" + base + ",\"page_url\":true}", "{" + base + ",\"page_url\":1.5}",
+                "{" + base + ",\"event_id\":\"second\"}", "{" + base + ",\"event_id\":null}", "{" + base + "} trailing",
+                "{" + base + ",\"page_url\":\"a\\u0000b\"}", "{" + base + ",}", "{" + base + ",\"x\":[1,}", "{" + base,
+                "{}", "null", "7", "\"text\"", "", " ", "{\"event_id\":", "{" + base + ",\"timestamp\":\"2026-02-30T00:00:00Z\"}",
+                "{" + base + ",\"timestamp\":\"10000-01-01T00:00:00Z\"}")) {
+            Object record = outcome(() -> parser.parse(b(json)));
+            Object request = outcome(() -> parser.parseRequest(b(json)).get(0));
+            if (json.isBlank()) {
+                // a request with no body is refused before it is read: "empty request body"
+                assertThat(record).as(json).isEqualTo("not a JSON object");
+                continue;
+            }
+            assertThat(record).as(json).isEqualTo(request);
+        }
+    }
+
+    private interface Parse {
+        ClickEvent run() throws Exception;
+    }
+
+    private static Object outcome(Parse p) {
+        try {
+            return p.run();
+        } catch (Exception e) {
+            return e.getMessage();
+        }
+    }
+
     private void assertReason(String json, String reason) {
         assertThatThrownBy(() -> parser.parse(b(json))).isInstanceOf(InvalidRecordException.class).hasMessageContaining(reason);
     }

@@ -1,0 +1,62 @@
+package io.camelpipelines.common;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whatever the text, the same instant as OffsetDateTime.parse, or the same refusal. */
+class IsoInstantsTest {
+
+    @Test
+    void theSameAsTheJdksParserOnChosenTexts() {
+        for (String s : List.of("2026-12-01T17:27:25Z", "2026-12-01T17:27:25.1Z", "2026-12-01T17:27:25.123456789Z",
+                "2026-12-01T17:27:25.123+01:00", "2026-12-01T00:00:00-05:30", "2024-02-29T23:59:59.999Z",
+                "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2026-12-01T17:27Z", "2026-12-01t17:27:25z",
+                "+12026-12-01T17:27:25Z", "2026-12-01T17:27:25+18:00", "2026-12-01T17:27:25-18:00",
+                "2026-12-01T17:27:25+01:00:30", "2026-12-01T10:00:00.Z")) {
+            assertThat(IsoInstants.parse(s)).as(s).isEqualTo(OffsetDateTime.parse(s).toInstant());
+        }
+    }
+
+    @Test
+    void refusesWhatTheJdksParserRefuses() {
+        for (String s : List.of("2026-02-30T10:00:00Z", "2025-02-29T10:00:00Z", "2026-13-01T10:00:00Z",
+                "2026-12-01T24:00:00Z", "2026-12-01T10:60:00Z", "2026-12-01T10:00:60Z", "2026-12-01T10:00:00",
+                "2026-12-01T10:00:00.1234567890Z", "2026-12-01T10:00:00+19:00",
+                "2026-12-01T10:00:00+01:60", "2026-12-01 10:00:00Z", "yesterday", "2026-12-01T10:00:00ZZ",
+                "2026-12-01T1a:00:00Z", "2026-12-01T10:00:00+0100")) {
+            assertThatThrownBy(() -> OffsetDateTime.parse(s)).as("the JDK refuses " + s)
+                    .isInstanceOf(DateTimeParseException.class);
+            assertThatThrownBy(() -> IsoInstants.parse(s)).as(s).isInstanceOf(DateTimeParseException.class);
+        }
+    }
+
+    @Test
+    void theSameAsTheJdksParserOnRandomTexts() {
+        Random r = new Random(11);
+        String alphabet = "0123456789-:T.Z+";
+        for (int i = 0; i < 200_000; i++) {
+            char[] c = "2026-12-01T17:27:25.123+01:00".toCharArray();
+            // a few characters changed, often into something that still parses
+            for (int k = r.nextInt(3); k >= 0; k--) {
+                c[r.nextInt(c.length)] = alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            String s = new String(c, 0, 20 + r.nextInt(c.length - 19));
+            Instant expected;
+            try {
+                expected = OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e) {
+                assertThatThrownBy(() -> IsoInstants.parse(s)).as(s).isInstanceOf(DateTimeParseException.class);
+                continue;
+            }
+            assertThat(IsoInstants.parse(s)).as(s).isEqualTo(expected);
+        }
+    }
+}
