@@ -125,9 +125,13 @@ public final class Benchmark {
         System.out.printf("application up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         brokers = app.property("kafka.brokers");
         db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
+        // a capture route stopped while its Debezium engine is still starting can leave the engine running, holding the
+        // slot, and the measured start later stalls on it: stop it once it streams, and check that the slot is let go
+        awaitSlotActive(true);
         for (String route : MEASURED_ROUTES) {
             app.context().getRouteController().stopRoute(route);
         }
+        awaitSlotActive(false);
         for (String route : List.of("crypto-prices-simulator", "crypto-prices-candles", "crypto-prices-ingest", "clickstream-simulator",
                 "food-orders-simulator", "flights-simulator", "flights-source-api", "flights-source-pages", "flights-console")) {
             app.context().getRouteController().stopRoute(route);
@@ -433,6 +437,19 @@ public final class Benchmark {
         long t1 = System.nanoTime();
         int written = candles.rebuild(start, start.plusMillis(spanMs));
         record("crypto-prices candles (1m and 5m, " + written + " candles) from " + n + " ticks", n, t1, null, null);
+    }
+
+    private void awaitSlotActive(boolean active) throws Exception {
+        String sql = "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = '"
+                + app.property("food-orders.capture.slot") + "'";
+        long until = System.nanoTime() + STALL.toNanos();
+        while ((queryLong(sql) > 0) != active) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the capture's replication slot is " + (active ? "not" : "still")
+                        + " in use after " + STALL.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     private long queryLong(String sql) throws Exception {
