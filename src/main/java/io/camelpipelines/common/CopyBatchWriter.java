@@ -91,6 +91,11 @@ public class CopyBatchWriter<T> {
                 return List.of();
             } catch (SQLException e) {
                 c.rollback();
+                if ("42P01".equals(e.getSQLState())) {
+                    // the staging table is gone from this connection (DISCARD TEMP, a pooler's reset, a DROP): the
+                    // retry of the batch creates it again
+                    staged.remove(pg);
+                }
                 if (!isDataError(e)) {
                     throw e;
                 }
@@ -128,10 +133,15 @@ public class CopyBatchWriter<T> {
         try {
             in.writeToCopy(text.buf(), 0, text.size());
             in.endCopy();
-        } finally {
+        } catch (SQLException e) {
             if (in.isActive()) {
-                in.cancelCopy();
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
             }
+            throw e;
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 /**
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 public final class FlatJsonObject {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper TREE = new ObjectMapper();
 
     // a field's text, or the JsonNodeType of a value that is not text (NULL for null)
     private final Map<String, Object> fields;
@@ -31,6 +33,8 @@ public final class FlatJsonObject {
     public static FlatJsonObject parse(byte[] json) throws InvalidRecordException {
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
+                // rare: read it as the tree reader does, so a malformed document is called malformed the same way
+                TREE.readTree(json);
                 throw new InvalidRecordException("not a JSON object");
             }
             Map<String, Object> fields = new HashMap<>(32);

@@ -42,11 +42,11 @@ public final class IsoInstants {
         int nanos = 0;
         if (s.charAt(i) == '.') {
             int start = ++i;
-            while (i < n && i - start < 9 && Character.isDigit(s.charAt(i))) {
+            while (i < n && i - start < 9 && isAsciiDigit(s.charAt(i))) {
                 nanos = nanos * 10 + (s.charAt(i) - '0');
                 i++;
             }
-            if (i == start || (i < n && Character.isDigit(s.charAt(i)))) {
+            if (i == start || (i < n && isAsciiDigit(s.charAt(i)))) {
                 return null;
             }
             for (int k = i - start; k < 9; k++) {
@@ -73,6 +73,11 @@ public final class IsoInstants {
             return null;
         }
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second - offset, nanos);
+    }
+
+    // not Character.isDigit: the JDK's parser takes ASCII digits only, and another digit's value is not c - '0'
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The number written by {@code count} ASCII digits at {@code from}, or -1. */

@@ -60,7 +60,7 @@ class ClickEventParserTest {
                 "{" + base + ",\"page_url\":[1]}", "{" + base + ",\"page_url\":true}", "{" + base + ",\"page_url\":1.5}",
                 "{" + base + ",\"event_id\":\"second\"}", "{" + base + ",\"event_id\":null}", "{" + base + "} trailing",
                 "{" + base + ",\"page_url\":\"a\\u0000b\"}", "{" + base + ",}", "{" + base + ",\"x\":[1,}", "{" + base,
-                "{}", "null", "7", "\"text\"", "", " ", "{\"event_id\":", "{" + base + ",\"timestamp\":\"2026-02-30T00:00:00Z\"}",
+                "{}", "null", "7", "\"text\"", "", " ", "{\"event_id\":", "[1,", "\"abc", "{" + base + ",\"timestamp\":\"2026-02-30T00:00:00Z\"}",
                 "{" + base + ",\"timestamp\":\"10000-01-01T00:00:00Z\"}")) {
             Object record = outcome(() -> parser.parse(b(json)));
             Object request = outcome(() -> parser.parseRequest(b(json)).get(0));
