@@ -61,9 +61,7 @@ public class ParquetLake {
         this.pipeline = pipeline;
         this.root = root;
         this.metrics = metrics;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro/food-order.avsc")) {
-            this.schema = new Schema.Parser().parse(in);
-        }
+        this.schema = schema();
         Files.createDirectories(root);
     }
 
@@ -84,7 +82,7 @@ public class ParquetLake {
             int partition = header(p.source(), KafkaConstants.PARTITION, Integer.class);
             LocalDate date = LocalDate.ofInstant(p.value().createdAt(), ZoneOffset.UTC);
             files.computeIfAbsent(partition, k -> new TreeMap<>()).computeIfAbsent(date, k -> new ArrayList<>())
-                    .add(toAvro(p.value(), partition, header(p.source(), KafkaConstants.OFFSET, Long.class)));
+                    .add(toAvro(schema, p.value(), partition, header(p.source(), KafkaConstants.OFFSET, Long.class)));
         }
         Map<String, List<Path>> written = new TreeMap<>();
         for (Map.Entry<Integer, Long> e : firstOffset.entrySet()) {
@@ -122,7 +120,15 @@ public class ParquetLake {
         return "part-" + id + ".parquet";
     }
 
-    private GenericRecord toAvro(FoodOrder o, int partition, long offset) {
+    /** The lake's schema (src/main/resources/avro/food-order.avsc). */
+    public static Schema schema() throws IOException {
+        try (InputStream in = ParquetLake.class.getClassLoader().getResourceAsStream("avro/food-order.avsc")) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    /** An order as a lake row, with the Kafka position it was read from. */
+    public static GenericRecord toAvro(Schema schema, FoodOrder o, int partition, long offset) {
         GenericRecord r = new GenericData.Record(schema);
         r.put("order_id", o.orderId());
         r.put("customer_name", o.customerName());

@@ -77,6 +77,7 @@ public final class Benchmark {
     private double bestLoopRate;
     private double mongoLoopRate;
     private double ticksLoopRate;
+    private double lakeLoopRate;
     private double flightsLoopRate;
     /** Findings that are not a rate, printed under the table. */
     private final List<String> notes = new ArrayList<>();
@@ -364,6 +365,13 @@ public final class Benchmark {
         record("food-orders capture, log (Debezium, pgoutput): table orders -> topic food_orders_raw", records, start,
                 null, null);
 
+        resetPeakHeap();
+        start = System.nanoTime();
+        LakeHandLoop.run(brokers, app.property("food-orders.topic"), app.dataDir().resolve("bench-lake-loop"),
+                Integer.parseInt(app.property("food-orders.lake.batch-size")), records);
+        lakeLoopRate = record("Hand-written loop, kafka-clients -> Parquet (same cleaning, snappy, a file per date and "
+                + "poll, synced and renamed), 1 consumer", records, start, null, null);
+
         double outBefore = startMeasuredRoute("food-orders-to-lake", "food-orders");
         start = System.nanoTime();
         awaitProgress("food-orders lake", () -> app.metric("food-orders", Kind.OUT) - outBefore, records);
@@ -565,6 +573,9 @@ public final class Benchmark {
         if (sameTechniqueLoopRate > 0 && scenario.startsWith("clickstream pipeline")) {
             return new double[] {sameTechniqueLoopRate, bestLoopRate};
         }
+        if (lakeLoopRate > 0 && scenario.startsWith("food-orders lake")) {
+            return new double[] {lakeLoopRate, lakeLoopRate};
+        }
         if (ticksLoopRate > 0 && scenario.startsWith("crypto-prices ticks")) {
             return new double[] {ticksLoopRate, ticksLoopRate};
         }
@@ -694,7 +705,8 @@ public final class Benchmark {
         md.append("Ratios: each pipeline stage against the hand-written kafka-clients loop with the best technique for its "
                 + "sink and the same consumer count, on the same records in the same run: COPY to a staging table + one "
                 + "INSERT … ON CONFLICT per poll for PostgreSQL (clickstream, crypto-prices ticks; flights adds one "
-                + "Elasticsearch bulk per poll), insertMany (unordered) for MongoDB. For clickstream also against the "
+                + "Elasticsearch bulk per poll), insertMany (unordered) for MongoDB, a snappy Parquet file per date and poll "
+                + "for the lake. For clickstream also against the "
                 + "fastest of its three hand-written loops. JVM CPU s per 1M records is the whole JVM's CPU time (Kafka "
                 + "broker included) over the scenario.\n\n");
         md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "
