@@ -26,7 +26,6 @@ import io.camelpipelines.flights.FlightPageScraper;
 import io.camelpipelines.flights.FlightSimulator;
 import io.camelpipelines.flights.Harvested;
 import io.camelpipelines.flights.SiteSelectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -118,12 +117,7 @@ final class FlightsBench {
     }
 
     private void handLoop(DataSource db, ElasticsearchClient es, String topic, int batchSize, int target) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.property("kafka.brokers"));
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-flights-loop");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        Properties p = HandLoop.manualCommit(app.property("kafka.brokers"), "bench-flights-loop", batchSize);
         String[] fields = {"flight_number", "airline", "source", "destination", "origin_code", "destination_code", "price",
                 "currency", "departure_time", "arrival_time", "scraped_at", "source_site"};
         String columns = String.join(", ", fields);

@@ -143,12 +143,7 @@ final class HandLoop {
     }
 
     private void consume() throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        Properties p = manualCommit(brokers, group, batchSize);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()); Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -175,6 +170,17 @@ final class HandLoop {
                 written.addAndGet(inserted);
             }
         }
+    }
+
+    /** A consumer's settings as every hand-written loop uses them: from the earliest offset, commits its own. */
+    static Properties manualCommit(String brokers, String group, int maxPollRecords) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        return p;
     }
 
     private interface Writer {

@@ -22,7 +22,6 @@ import io.camelpipelines.foodorders.ParquetLake;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,12 +45,7 @@ final class LakeHandLoop {
 
     /** Consumes until {@code target} records are read; returns how many rows were written. */
     static long run(String brokers, String topic, Path root, int batchSize, long target) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-lake-loop-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        Properties p = HandLoop.manualCommit(brokers, "bench-lake-loop-" + System.nanoTime(), batchSize);
         Schema schema = ParquetLake.schema();
         Configuration conf = new Configuration();
         FoodOrderParser parser = new FoodOrderParser();
