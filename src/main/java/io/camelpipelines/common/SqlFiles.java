@@ -3,6 +3,11 @@ package io.camelpipelines.common;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +47,43 @@ public final class SqlFiles {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * A statement whose values are named ({@code :since}) rather than numbered, for SQL that uses a value in several
+     * places. Naming them where they are used, instead of once in a CTE, lets the planner see each value.
+     */
+    public record Named(String jdbc, List<String> names) {
+
+        // not the second colon of a cast (::timestamptz), nor a colon inside a word
+        private static final Pattern NAME = Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)");
+
+        /** Comments are dropped (a colon in them is prose); every :name outside them becomes a ?. */
+        public static Named parse(String sql) {
+            List<String> names = new ArrayList<>();
+            StringBuilder jdbc = new StringBuilder();
+            for (String line : sql.split("\n")) {
+                int comment = line.indexOf("--");
+                Matcher m = NAME.matcher(comment < 0 ? line : line.substring(0, comment));
+                while (m.find()) {
+                    names.add(m.group(1));
+                    m.appendReplacement(jdbc, "?");
+                }
+                m.appendTail(jdbc);
+                jdbc.append('\n');
+            }
+            return new Named(jdbc.toString(), List.copyOf(names));
+        }
+
+        public void bind(PreparedStatement ps, Map<String, ?> values) throws SQLException {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                if (!values.containsKey(name)) {
+                    throw new IllegalArgumentException("No value for :" + name + " in " + values.keySet());
+                }
+                ps.setObject(i + 1, values.get(name));
+            }
+        }
     }
 
     /** A SQL file without placeholders, as it is. */

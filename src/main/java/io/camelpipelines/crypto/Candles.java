@@ -12,9 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
+import io.camelpipelines.common.SqlFiles;
 import io.camelpipelines.common.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,19 +39,21 @@ public class Candles {
 
     private final DataSource dataSource;
     private final Map<String, CandleInterval> intervals = new LinkedHashMap<>();
-    private final Map<String, String> upsertSql = new LinkedHashMap<>();
+    private final Map<String, SqlFiles.Named> upsertSql = new LinkedHashMap<>();
     private final Map<String, String> selectSql = new LinkedHashMap<>();
     private final Duration overlap;
+    private final String workMem;
     private final List<String> symbols;
 
     public Candles(DataSource dataSource, List<String> symbols, List<CandleInterval> intervals, Map<String, String> upsertSqlByLabel,
-                   Map<String, String> selectSqlByLabel, Duration overlap) {
+                   Map<String, String> selectSqlByLabel, Duration overlap, String workMem) {
         this.dataSource = dataSource;
         this.symbols = List.copyOf(symbols);
         intervals.forEach(i -> this.intervals.put(i.label(), i));
-        this.upsertSql.putAll(upsertSqlByLabel);
+        upsertSqlByLabel.forEach((label, sql) -> this.upsertSql.put(label, SqlFiles.Named.parse(sql)));
         this.selectSql.putAll(selectSqlByLabel);
         this.overlap = overlap;
+        this.workMem = workMem;
     }
 
     /** The live job: per interval, the windows touched since its watermark; returns candles written. */
@@ -72,27 +79,64 @@ public class Candles {
         return rebuild(Instant.parse(from), Instant.parse(to));
     }
 
+    /**
+     * The intervals are rebuilt at the same time, one connection each: every one reads all the ticks of the
+     * range, and PostgreSQL runs one statement on one core.
+     */
     public int rebuild(Instant from, Instant to) throws SQLException {
-        int written = 0;
-        try (Connection c = dataSource.getConnection()) {
+        List<CompletableFuture<Integer>> runs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(intervals.size(), r -> new Thread(r, "candles-rebuild"));
+        try {
             for (CandleInterval i : intervals.values()) {
                 long fromMs = Math.floorDiv(from.toEpochMilli(), i.millis()) * i.millis();
                 long toMs = Math.floorDiv(to.toEpochMilli() + i.millis() - 1, i.millis()) * i.millis();
-                written += upsert(c, i, null, fromMs, toMs);
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        return upsert(c, i, null, fromMs, toMs);
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                }, pool));
             }
+            int written = 0;
+            for (CompletableFuture<Integer> run : runs) {
+                written += run.join();
+            }
+            LOG.info("Rebuilt {} candles for {} .. {}", written, from, to);
+            return written;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        } finally {
+            pool.shutdown();
         }
-        LOG.info("Rebuilt {} candles for {} .. {}", written, from, to);
-        return written;
     }
 
+    /**
+     * One statement in its own transaction, planned for its values (a rebuild and the live job want opposite
+     * plans) and given the memory to aggregate by hashing instead of sorting every tick.
+     */
     private int upsert(Connection c, CandleInterval i, Instant since, long fromMs, long toMs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(upsertSql.get(i.label()))) {
-            ps.setLong(1, i.millis());
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement settings = c.prepareStatement(
+                "SELECT set_config('work_mem', ?, true), set_config('plan_cache_mode', 'force_custom_plan', true)");
+             PreparedStatement ps = c.prepareStatement(upsertSql.get(i.label()).jdbc())) {
+            settings.setString(1, workMem);
+            settings.executeQuery().close();
             // no watermark yet, or a rebuild: every row counts
-            ps.setString(2, since == null ? "-infinity" : since.toString());
-            ps.setLong(3, fromMs);
-            ps.setLong(4, toMs);
-            return ps.executeUpdate();
+            upsertSql.get(i.label()).bind(ps, Map.of("ms", i.millis(), "since", since == null ? "-infinity" : since.toString(),
+                    "from_ms", fromMs, "to_ms", toMs));
+            int written = ps.executeUpdate();
+            c.commit();
+            return written;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

@@ -66,7 +66,7 @@ public class CryptoConfiguration extends PipelineConfiguration {
         p.bind("cryptoTicks", new KafkaRecordBatch<>("crypto-prices", frames, p.metrics()));
         p.bind("cryptoTickRows", p.copyWriter("ticks", "ticks_staging", COLUMNS));
         Candles candles = p.bind("candles", new Candles(p.dataSource(), symbols, intervals, upserts, selects,
-                s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30))));
+                s.getDuration("crypto-prices.candles.overlap", Duration.ofSeconds(30)), s.get("crypto-prices.candles.work-mem", "64MB")));
         p.control().rebuildWith((from, to) -> candles.rebuild(from, to) + " candles");
         // the simulator's stream names, derived from crypto-prices.symbols, for crypto-prices.ws.url
         context.getPropertiesComponent().addInitialProperty("crypto-prices.ws.streams", symbols.stream()
