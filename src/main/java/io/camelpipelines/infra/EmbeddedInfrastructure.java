@@ -126,7 +126,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
             plan.add(new PostgresServer(host,
                     s.getInt("postgres.embedded.port", 5433),
                     dataDir.resolve("postgres"),
-                    dataDir.resolve("postgres-binaries"),
+                    s.getPath("postgres.embedded.binaries", "target/postgres"),
                     s.get("postgres.embedded.database", "pipelines"),
                     s.get("postgres.embedded.user", "pipelines"),
                     secured ? secret(s, "postgres.password") : s.get("postgres.embedded.password", "pipelines"),

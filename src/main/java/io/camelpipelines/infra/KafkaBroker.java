@@ -139,6 +139,9 @@ public class KafkaBroker implements EmbeddedService {
         p.put("min.insync.replicas", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.retention.hours", "168");
+        // the log cleaner (it compacts __consumer_offsets) allocates its whole dedupe buffer on the heap at start:
+        // 128 MB by default, per broker. 16 MB still maps 700,000 keys per pass, far more than this broker's groups.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return p;
     }
 

@@ -72,8 +72,8 @@ class ShippedJarIT {
             assertThat(states).allSatisfy((id, state) -> assertThat(state).as(id)
                     .isEqualTo(id.equals(idle) ? "Stopped" : "Started"));
         });
-        // the PostgreSQL binaries were unpacked for this data directory, not taken from a cache elsewhere
-        try (Stream<Path> unpacked = Files.list(app.dataDir().resolve("postgres-binaries"))) {
+        // the PostgreSQL binaries were unpacked beside this application, not taken from a cache elsewhere
+        try (Stream<Path> unpacked = Files.list(app.workDir().resolve("target/postgres"))) {
             assertThat(unpacked.filter(p -> Files.isExecutable(p.resolve("bin/postgres"))).count()).isEqualTo(1);
         }
     }
