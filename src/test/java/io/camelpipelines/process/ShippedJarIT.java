@@ -72,6 +72,17 @@ class ShippedJarIT {
             assertThat(states).allSatisfy((id, state) -> assertThat(state).as(id)
                     .isEqualTo(id.equals(idle) ? "Stopped" : "Started"));
         });
+        // once started, the heap was collected and shrunk towards what is live plus 30 % free: measured 1.5 times
+        // the live heap (G1 rounds up); the JVM's own default, 70 % free, may keep 3.3 times, and kept 350-400 MB
+        String trim = Files.readAllLines(app.log()).stream().filter(l -> l.contains("Heap after start:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no 'Heap after start' line:\n" + app.tail(40)));
+        java.util.regex.Matcher heap = java.util.regex.Pattern
+                .compile("(\\d+) MB committed, (\\d+) MB of it live \\(was (\\d+) MB").matcher(trim);
+        assertThat(heap.find()).as(trim).isTrue();
+        long committed = Long.parseLong(heap.group(1));
+        long live = Long.parseLong(heap.group(2));
+        assertThat(committed).as(trim).isLessThanOrEqualTo(Long.parseLong(heap.group(3)))
+                .isLessThanOrEqualTo(2 * live);
         // the PostgreSQL binaries were unpacked beside this application, not taken from a cache elsewhere
         try (Stream<Path> unpacked = Files.list(app.workDir().resolve("target/postgres"))) {
             assertThat(unpacked.filter(p -> Files.isExecutable(p.resolve("bin/postgres"))).count()).isEqualTo(1);
