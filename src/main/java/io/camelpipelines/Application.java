@@ -56,6 +56,9 @@ public final class Application {
             Main main = newMain(config, infrastructure);
             stopOnSignals(main);
             exitCode = main.run(args);
+            if (infrastructure.startFailure() != null) {
+                exitCode = 2;
+            }
         } catch (Throwable t) {
             StartupFailure failure = StartupFailure.find(t);
             if (failure != null) {

@@ -100,6 +100,8 @@ public final class RunningApplication {
             CamelContext c = main.getCamelContext();
             return c != null && c.isStarted();
         });
+        // Elasticsearch boots behind the routes; the tests start once everything is up
+        infrastructure.awaitStarted(Duration.ofMinutes(3));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             main.completed();
             try {

@@ -50,7 +50,8 @@ public class ClickstreamConfiguration extends PipelineConfiguration {
         try {
             windows.ensureIndex();
         } catch (Exception e) {
-            LOG.warn("Elasticsearch index for click windows not created yet ({}); the first aggregation run will", e.getMessage());
+            // usual at an embedded start: Elasticsearch boots while the routes start
+            LOG.info("Elasticsearch index for click windows not created yet ({}); the first aggregation run will", e.getMessage());
         }
     }
 

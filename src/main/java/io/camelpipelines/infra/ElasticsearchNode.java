@@ -71,27 +71,37 @@ public class ElasticsearchNode implements EmbeddedService {
         return "elasticsearch";
     }
 
+    /** Routes start while the node boots: its clients connect at their first request and the sinks retry. */
+    @Override
+    public boolean awaitedBeforeRoutes() {
+        return false;
+    }
+
+    @Override
+    public synchronized void reserve() throws IOException {
+        home = findHome();
+        // a restart keeps the port it had: the clients, configured with it, reconnect to the same address
+        if (port == 0) {
+            port = Ports.claim(host, requestedPort, "elasticsearch.embedded.port");
+        }
+    }
+
     @Override
     public void start() throws Exception {
         closing = false;
-        home = findHome();
-        // a restart keeps the port it had, so the client reconnects to the same address
-        boolean firstStart = port == 0;
-        port = Ports.claim(host, port != 0 ? port : requestedPort, "elasticsearch.embedded.port");
+        reserve();
         for (int attempt = 1; ; attempt++) {
+            // a free port found a moment ago can be taken by a service starting next to this one: the transport
+            // port is picked again at each attempt (the HTTP port is already in the clients' configuration)
             transportPort = Ports.free(host);
             try {
                 launch();
                 return;
             } catch (StartupFailure e) {
-                // a free port found a moment ago can be taken by a service starting next to this one
                 if (attempt == 3 || closing) {
                     throw e;
                 }
                 LOG.warn("Elasticsearch did not start (attempt {} of 3), trying again: {}", attempt, e.getMessage());
-                if (firstStart && requestedPort == 0) {
-                    port = Ports.free(host);
-                }
             }
         }
     }
@@ -308,6 +318,10 @@ public class ElasticsearchNode implements EmbeddedService {
         HttpRequest health = request.build();
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
+            if (closing) {
+                destroyTree();
+                throw new StartupFailure("Elasticsearch was stopped while it started");
+            }
             if (!process.isAlive()) {
                 String cause = cause(consoleLog, consoleStart);
                 process = null;
@@ -374,8 +388,13 @@ public class ElasticsearchNode implements EmbeddedService {
 
     /** Stops the node for good (no restart) and removes its temp directory. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        // seen by a start in progress, which holds the lock until the node is up: it stops waiting and cleans up
         closing = true;
+        closeNode();
+    }
+
+    private synchronized void closeNode() {
         if (process == null) {
             return;
         }

@@ -31,9 +31,11 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
     private final List<EmbeddedService> running = new ArrayList<>();
+    private final List<Behind> behind = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> external = new LinkedHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile FileLock dataDirLock;
+    private volatile StartupFailure startFailure;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -49,16 +51,47 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         running.forEach(s -> overrides.putAll(s.connectionProperties()));
         pc.setOverrideProperties(overrides);
         context.getRegistry().bind(BEAN_NAME, this);
-        LOG.info("Services ({} ms):\n{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), table());
+        LOG.info("Services ({} ms){}:\n{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                behind.isEmpty() ? "" : ", still starting: " + behind.stream().map(b -> b.service().name()).toList(),
+                table());
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAfterCamel, "embedded-infrastructure-stop"));
+        stopIfOneFailsBehind(main);
+    }
+
+    /** A service that failed to start behind Camel stops the application, as one failing before it would. */
+    private void stopIfOneFailsBehind(BaseMainSupport main) {
+        if (behind.isEmpty()) {
+            return;
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                awaitStarted(Duration.ofDays(1));
+            } catch (StartupFailure e) {
+                startFailure = e;
+                LOG.error("Cannot start: {}", e.getMessage());
+                if (main instanceof org.apache.camel.main.MainSupport m) {
+                    m.completed();
+                }
+            } catch (Exception e) {
+                // interrupted or a day passed: the node's own start timeout ends a start long before that
+            }
+        }, "embedded-start-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** Why a service that started behind Camel failed, which stopped the application; null if none did. */
+    public StartupFailure startFailure() {
+        return startFailure;
     }
 
     /**
      * Only the services, without an application (the {@code services} command): starts them and writes their
      * connection properties as environment variables to {@code envFile}, readable by its owner only.
      */
-    public void startOnly(Settings settings, Path envFile) throws java.io.IOException {
+    public void startOnly(Settings settings, Path envFile) throws Exception {
         startPlanned(settings);
+        awaitStarted(Duration.ofDays(1));
         LOG.info("Services:\n{}", table());
         Map<String, String> properties = new java.util.TreeMap<>();
         synchronized (running) {
@@ -185,32 +218,49 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         start(plan);
     }
 
-    /** Starts all in parallel; if one fails, stops those that did start and reports the first failure. */
+    /**
+     * Starts all in parallel and returns when those the routes need are up; if one fails, stops those that did start
+     * and reports the first failure. A service the routes need not wait for is reserved (its address fixed) here and
+     * goes on starting behind Camel's own start; {@link #awaitStarted} waits for it.
+     */
     void start(List<EmbeddedService> plan) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, plan.size()), r -> {
             Thread t = new Thread(r, "embedded-start");
             t.setDaemon(true);
             return t;
         });
+        List<Future<?>> awaited = new ArrayList<>();
+        List<EmbeddedService> awaitedServices = new ArrayList<>();
         try {
-            List<Future<?>> futures = new ArrayList<>();
             for (EmbeddedService s : plan) {
-                futures.add(pool.submit(() -> {
+                if (!s.awaitedBeforeRoutes()) {
+                    reserve(s);
+                }
+                Future<?> started = pool.submit(() -> {
                     LOG.info("Starting embedded {}", s.name());
                     s.start();
-                    synchronized (running) {
-                        running.add(s);
+                    if (!s.awaitedBeforeRoutes()) {
+                        LOG.info("Embedded {} is up at {}", s.name(), s.address());
                     }
                     return null;
-                }));
+                });
+                if (s.awaitedBeforeRoutes()) {
+                    awaited.add(started);
+                    awaitedServices.add(s);
+                } else {
+                    behind.add(new Behind(s, started));
+                }
+                synchronized (running) {
+                    running.add(s);
+                }
             }
-            RuntimeException failure = null;
-            for (int i = 0; i < futures.size(); i++) {
+            StartupFailure failure = null;
+            for (int i = 0; i < awaited.size(); i++) {
                 try {
-                    futures.get(i).get();
+                    awaited.get(i).get();
                 } catch (Exception e) {
                     if (failure == null) {
-                        failure = asStartupFailure(plan.get(i), e);
+                        failure = asStartupFailure(awaitedServices.get(i), e);
                     }
                 }
             }
@@ -218,14 +268,40 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                 close();
                 throw failure;
             }
-            // stop in the reverse of the planned order: Elasticsearch, started first, stops last
-            running.sort((a, b) -> Integer.compare(plan.indexOf(a), plan.indexOf(b)));
         } finally {
-            pool.shutdownNow();
+            // its threads end with the starts they run; no new ones
+            pool.shutdown();
         }
     }
 
-    private static RuntimeException asStartupFailure(EmbeddedService s, Exception e) {
+    private static void reserve(EmbeddedService s) {
+        try {
+            s.reserve();
+        } catch (Exception e) {
+            throw asStartupFailure(s, e);
+        }
+    }
+
+    /** A service still starting after the routes' services were up. */
+    private record Behind(EmbeddedService service, Future<?> started) {
+    }
+
+    /**
+     * Waits until the services that start behind Camel are up too; throws the first one's failure (as a
+     * {@link StartupFailure}), after which the application stops. Returns at once when there are none.
+     */
+    public void awaitStarted(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Behind b : behind) {
+            try {
+                b.started().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw asStartupFailure(b.service(), e);
+            }
+        }
+    }
+
+    private static StartupFailure asStartupFailure(EmbeddedService s, Exception e) {
         Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
         StartupFailure known = StartupFailure.find(cause);
         if (known != null) {

@@ -11,6 +11,21 @@ public interface EmbeddedService extends AutoCloseable {
     /** Starts the service and returns once it accepts clients. */
     void start() throws Exception;
 
+    /**
+     * False for a service Camel need not wait for: its clients connect lazily and retry, so routes may start while
+     * it boots (Elasticsearch, whose boot is the longest). Such a service is {@link #reserve() reserved} first.
+     */
+    default boolean awaitedBeforeRoutes() {
+        return true;
+    }
+
+    /**
+     * Fixes, without starting anything, what {@link #connectionProperties()} names (its port, its location), so
+     * clients can be configured while {@link #start()} still runs; start() keeps what was reserved.
+     */
+    default void reserve() throws Exception {
+    }
+
     /** Where clients reach it, as printed in the startup table. */
     String address();
 
