@@ -64,11 +64,20 @@ public class CopyBatchWriter<T> {
         this.metrics = metrics;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Writes the batch and counts it out: the step of a pipeline whose only store this is. */
     public void write(Exchange exchange) throws SQLException {
+        metrics.count(pipeline, PipelineMetrics.Kind.OUT, store(exchange));
+    }
+
+    /**
+     * Writes the batch, adds the rows the database refused to its dead letters, and returns how many it wrote,
+     * without counting them out: for a sink with a second store after this one, which counts once both hold them.
+     */
+    @SuppressWarnings("unchecked")
+    public int store(Exchange exchange) throws SQLException {
         List<ParsedRecord<T>> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
-            return;
+            return 0;
         }
         List<DeadLetter> refused = write(rows, exchange.getFromRouteId());
         if (!refused.isEmpty()) {
@@ -76,7 +85,7 @@ public class CopyBatchWriter<T> {
             all.addAll(refused);
             exchange.setProperty(KafkaRecordBatch.DEAD_LETTERS, all);
         }
-        metrics.count(pipeline, PipelineMetrics.Kind.OUT, rows.size() - refused.size());
+        return rows.size() - refused.size();
     }
 
     /** Writes the rows; returns those the database refused for their data. */

@@ -88,11 +88,12 @@ public class FlightFareIndex {
         }
     }
 
+    /** Folds the batch into the flights' documents; returns how many of its records Elasticsearch refused. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public void write(Exchange exchange) throws Exception {
+    public int write(Exchange exchange) throws Exception {
         List<ParsedRecord<FlightObservation>> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
-            return;
+            return 0;
         }
         ensureIndex();
         Map<String, Fold> folds = new LinkedHashMap<>();
@@ -123,7 +124,7 @@ public class FlightFareIndex {
             }
         }
         if (written.isEmpty()) {
-            return;
+            return 0;
         }
         BulkResponse response = elasticsearch.bulk(bulk.build());
         List<DeadLetter> refused = new ArrayList<>();
@@ -148,6 +149,7 @@ public class FlightFareIndex {
             all.addAll(refused);
             exchange.setProperty(KafkaRecordBatch.DEAD_LETTERS, all);
         }
+        return refused.size();
     }
 
     /** The stored document with this batch's observations folded in; the same document when they change nothing. */

@@ -36,11 +36,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * flights' scenarios: simulated observations on flight-data, first through a hand-written loop (kafka-clients, one
- * COPY into a staging table, one INSERT … ON CONFLICT and one Elasticsearch bulk request per poll writing each flight's last observation of the batch over
- * its document: no read and no latest/lowest fold, less work than the pipeline, so a ceiling), then through the
- * pipeline's flights-to-stores route; and the fare
- * pages scraped from the application's own fixture with no polite delay, pages and rows per second.
+ * flights' scenarios: simulated observations on flight-data, through two hand-written loops (kafka-clients, one COPY
+ * into a staging table and one INSERT … ON CONFLICT per poll, then Elasticsearch): one that overwrites each flight
+ * with its last observation of the poll (no read, no fold: less work than the pipeline, a ceiling), one that does the
+ * pipeline's work (mget, latest/lowest fold, bulk with if_seq_no, see {@link FlightsFoldLoop}); then through the
+ * pipeline's flights-to-stores route, whose documents must equal the fold loop's; and the fare pages scraped from the
+ * application's own fixture with no polite delay, pages and rows per second.
  */
 final class FlightsBench {
 
@@ -61,24 +62,44 @@ final class FlightsBench {
 
         DataSource db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
         ElasticsearchClient es = app.bean(SharedConnections.ES_CLIENT, ElasticsearchClient.class);
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS bench_loop_flight_prices");
-            st.execute("CREATE TABLE bench_loop_flight_prices (LIKE flight_prices INCLUDING ALL)");
+        for (String table : List.of("bench_loop_flight_prices", "bench_fold_loop_flight_prices")) {
+            try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + table);
+                st.execute("CREATE TABLE " + table + " (LIKE flight_prices INCLUDING ALL)");
+            }
         }
-        if (es.indices().exists(e -> e.index("bench_loop_flights")).value()) {
-            es.indices().delete(d -> d.index("bench_loop_flights"));
+        for (String index : List.of("bench_loop_flights", "bench_fold_loop_flights")) {
+            if (es.indices().exists(e -> e.index(index)).value()) {
+                es.indices().delete(d -> d.index(index));
+            }
+        }
+        // the fold loop's documents are the pipeline's: the same mapping, the same cost to index them
+        try (java.io.InputStream mapping = getClass().getClassLoader().getResourceAsStream("elasticsearch/flights.json")) {
+            es.indices().create(c -> c.index("bench_fold_loop_flights").withJson(mapping));
         }
         bench.resetPeak();
         long t0 = System.nanoTime();
         handLoop(db, es, topic, batchSize, produced);
-        bench.flightsLoopRate(bench.measure("Hand-written loop, kafka-clients -> COPY + INSERT … ON CONFLICT + Elasticsearch bulk "
-                + "(last of each flight per poll, overwritten), 1 consumer", produced, t0));
+        double overwriteRate = bench.measure("Hand-written loop, kafka-clients -> COPY + INSERT … ON CONFLICT + Elasticsearch bulk "
+                + "(last of each flight per poll, overwritten: no read, no fold), 1 consumer", produced, t0);
+
+        bench.resetPeak();
+        long tf = System.nanoTime();
+        FlightsFoldLoop foldLoop = new FlightsFoldLoop(airports, "bench_fold_loop_flight_prices", "bench_fold_loop_flights");
+        foldLoop.run(db, es, app.property("kafka.brokers"), topic, batchSize, produced);
+        if (foldLoop.rejected() > 0) {
+            bench.note("flights: the fold loop skipped " + foldLoop.rejected() + " records the domain's rules refuse.");
+        }
+        double foldRate = bench.measure("Hand-written loop, kafka-clients -> COPY + INSERT … ON CONFLICT + Elasticsearch mget, "
+                + "latest/lowest fold, bulk with if_seq_no (the pipeline's work), 1 consumer", produced, tf);
+        bench.flightsLoopRates(foldRate, Math.max(foldRate, overwriteRate));
 
         double before = bench.startRoute("flights-to-stores", "flights");
         long t1 = System.nanoTime();
         Benchmark.awaitCount("flights stores", () -> app.metric("flights", Kind.OUT) - before, produced);
         bench.measure("flights: Kafka -> PostgreSQL flight_prices + Elasticsearch flights, latest/lowest fold (Camel route)",
                 produced, t1);
+        compareIndexes(es, app.property("flights.index"), "bench_fold_loop_flights");
 
         SiteSelectors skyfares = SiteSelectors.fromProperties("skyfares",
                 k -> app.context().getPropertiesComponent().resolveProperty(k).orElse(null));
@@ -94,6 +115,33 @@ final class FlightsBench {
         }
         bench.measure("flights: fare pages fetched and parsed (jsoup, no polite delay; " + rows + " rows)",
                 scraper.pages().get(), t2);
+    }
+
+    /** The pipeline and the fold loop folded the same observations: their documents must be equal, one by one. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void compareIndexes(ElasticsearchClient es, String pipeline, String loop) throws Exception {
+        List<Map<String, Map>> both = new ArrayList<>();
+        for (String index : List.of(pipeline, loop)) {
+            es.indices().refresh(r -> r.index(index));
+            var hits = es.search(s -> s.index(index).size(10_000), Map.class).hits().hits();
+            Map<String, Map> byId = new java.util.TreeMap<>();
+            hits.forEach(h -> byId.put(h.id(), h.source()));
+            both.add(byId);
+        }
+        List<String> differences = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.TreeSet<>(both.get(0).keySet());
+        ids.addAll(both.get(1).keySet());
+        for (String id : ids) {
+            if (!java.util.Objects.equals(both.get(0).get(id), both.get(1).get(id))) {
+                differences.add(id + ": pipeline " + both.get(0).get(id) + ", loop " + both.get(1).get(id));
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalStateException(differences.size() + " of " + ids.size() + " flight documents differ between"
+                    + " the pipeline and the fold loop, e.g. " + differences.subList(0, Math.min(3, differences.size())));
+        }
+        bench.note("flights: the pipeline and the fold loop wrote the same " + ids.size() + " flight documents,"
+                + " compared field by field.");
     }
 
     private int produce(FlightSimulator simulator, String topic, int n) throws Exception {
