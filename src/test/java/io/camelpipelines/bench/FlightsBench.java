@@ -27,7 +27,6 @@ import io.camelpipelines.flights.FlightSimulator;
 import io.camelpipelines.flights.Harvested;
 import io.camelpipelines.flights.SiteSelectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -169,8 +168,6 @@ final class FlightsBench {
         String[] fields = {"flight_number", "airline", "source", "destination", "origin_code", "destination_code", "price",
                 "currency", "departure_time", "arrival_time", "scraped_at", "source_site"};
         String columns = String.join(", ", fields);
-        int done = 0;
-        long lastMove = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -182,14 +179,7 @@ final class FlightsBench {
             PreparedStatement merge = c.prepareStatement("INSERT INTO bench_loop_flight_prices (" + columns + ") SELECT "
                     + columns + " FROM staging_flight_prices ON CONFLICT DO NOTHING");
             consumer.subscribe(List.of(topic));
-            while (done < target) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (batch.isEmpty()) {
-                    if (System.nanoTime() - lastMove > Benchmark.stall().toNanos()) {
-                        throw new IllegalStateException("flights hand loop stalled at " + done + " of " + target);
-                    }
-                    continue;
-                }
+            HandLoop.drain(consumer, target, "flights hand loop", batch -> {
                 List<JsonNode> docs = new ArrayList<>(batch.count());
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     docs.add(Json.DECIMALS.readTree(r.value()));
@@ -220,10 +210,7 @@ final class FlightsBench {
                     throw new IllegalStateException("bulk failed: " + r.items().stream().filter(i -> i.error() != null)
                             .findFirst().map(i -> i.error().reason()).orElse("?"));
                 }
-                consumer.commitSync();
-                done += docs.size();
-                lastMove = System.nanoTime();
-            }
+            });
         }
     }
 }

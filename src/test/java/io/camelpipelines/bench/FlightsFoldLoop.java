@@ -3,7 +3,6 @@ package io.camelpipelines.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import io.camelpipelines.flights.Airports;
 import io.camelpipelines.flights.FlightObservation;
 import io.camelpipelines.flights.FlightObservationParser;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -67,8 +65,6 @@ final class FlightsFoldLoop {
             throws Exception {
         Properties p = HandLoop.manualCommit(brokers, "bench-flights-fold-loop", batchSize);
         String columns = String.join(", ", FIELDS);
-        int done = 0;
-        long lastMove = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -81,14 +77,7 @@ final class FlightsFoldLoop {
             PreparedStatement merge = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") SELECT "
                     + columns + " FROM staging_fold_flight_prices ON CONFLICT DO NOTHING");
             consumer.subscribe(List.of(topic));
-            while (done < target) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (batch.isEmpty()) {
-                    if (System.nanoTime() - lastMove > Benchmark.stall().toNanos()) {
-                        throw new IllegalStateException("flights fold loop stalled at " + done + " of " + target);
-                    }
-                    continue;
-                }
+            HandLoop.drain(consumer, target, "flights fold loop", batch -> {
                 List<String[]> rows = new ArrayList<>(batch.count());
                 Map<String, Fold> folds = new LinkedHashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
@@ -106,10 +95,7 @@ final class FlightsFoldLoop {
                 merge.executeUpdate();
                 c.commit();
                 index(es, folds);
-                consumer.commitSync();
-                done += batch.count();
-                lastMove = System.nanoTime();
-            }
+            });
         }
     }
 

@@ -173,6 +173,33 @@ final class HandLoop {
     }
 
     /** A consumer's settings as every hand-written loop uses them: from the earliest offset, commits its own. */
+    /** What a single-consumer loop does with one poll, before its offsets are committed. */
+    interface Poll {
+        void write(ConsumerRecords<byte[], byte[]> batch) throws Exception;
+    }
+
+    /**
+     * The single-consumer loops' skeleton: poll, write, commitSync, until {@code target} records were read; fails
+     * naming the loop when a poll brings nothing for {@link Benchmark#stall()}.
+     */
+    static void drain(KafkaConsumer<byte[], byte[]> consumer, long target, String loop, Poll poll) throws Exception {
+        long read = 0;
+        long lastMove = System.nanoTime();
+        while (read < target) {
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+            if (batch.isEmpty()) {
+                if (System.nanoTime() - lastMove > Benchmark.stall().toNanos()) {
+                    throw new IllegalStateException(loop + " stalled at " + read + " of " + target);
+                }
+                continue;
+            }
+            poll.write(batch);
+            consumer.commitSync();
+            read += batch.count();
+            lastMove = System.nanoTime();
+        }
+    }
+
     static Properties manualCommit(String brokers, String group, int maxPollRecords) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);

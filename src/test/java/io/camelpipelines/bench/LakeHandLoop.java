@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -49,20 +47,11 @@ final class LakeHandLoop {
         Schema schema = ParquetLake.schema();
         Configuration conf = new Configuration();
         FoodOrderParser parser = new FoodOrderParser();
-        long read = 0;
-        long written = 0;
-        long lastMove = System.nanoTime();
+        long[] written = {0};
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (read < target) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (batch.isEmpty()) {
-                    if (System.nanoTime() - lastMove > Benchmark.stall().toNanos()) {
-                        throw new IllegalStateException("lake hand loop stalled at " + read + " of " + target);
-                    }
-                    continue;
-                }
+            HandLoop.drain(consumer, target, "lake hand loop", batch -> {
                 Map<LocalDate, List<GenericRecord>> byDate = new TreeMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     try {
@@ -88,13 +77,10 @@ final class LakeHandLoop {
                         f.force(true);
                     }
                     Files.move(tmp, target0, StandardCopyOption.ATOMIC_MOVE);
-                    written += d.getValue().size();
+                    written[0] += d.getValue().size();
                 }
-                consumer.commitSync();
-                read += batch.count();
-                lastMove = System.nanoTime();
-            }
+            });
         }
-        return written;
+        return written[0];
     }
 }
