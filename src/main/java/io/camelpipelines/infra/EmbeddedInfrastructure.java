@@ -36,6 +36,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile FileLock dataDirLock;
     private volatile StartupFailure startFailure;
+    private volatile boolean stopping;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -55,29 +56,39 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                 behind.isEmpty() ? "" : ", still starting: " + behind.stream().map(b -> b.service().name()).toList(),
                 table());
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAfterCamel, "embedded-infrastructure-stop"));
-        stopIfOneFailsBehind(main);
+        stopIfOneFailsBehind(() -> {
+            if (main instanceof org.apache.camel.main.MainSupport m) {
+                m.completed();
+            }
+        });
     }
 
-    /** A service that failed to start behind Camel stops the application, as one failing before it would. */
-    private void stopIfOneFailsBehind(BaseMainSupport main) {
+    /**
+     * A service that failed to start behind Camel stops the application, as one failing before it would; one stopped
+     * because the application stops is no failure. Returns the thread that watches, null when none starts behind.
+     */
+    Thread stopIfOneFailsBehind(Runnable stopApplication) {
         if (behind.isEmpty()) {
-            return;
+            return null;
         }
         Thread watch = new Thread(() -> {
             try {
                 awaitStarted(Duration.ofDays(1));
             } catch (StartupFailure e) {
+                if (stopping) {
+                    // stopped (Ctrl-C, SIGTERM) while it was still starting: not a failure
+                    return;
+                }
                 startFailure = e;
                 LOG.error("Cannot start: {}", e.getMessage());
-                if (main instanceof org.apache.camel.main.MainSupport m) {
-                    m.completed();
-                }
+                stopApplication.run();
             } catch (Exception e) {
                 // interrupted or a day passed: the node's own start timeout ends a start long before that
             }
         }, "embedded-start-watch");
         watch.setDaemon(true);
         watch.start();
+        return watch;
     }
 
     /** Why a service that started behind Camel failed, which stopped the application; null if none did. */
@@ -356,6 +367,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
 
     /** Stops every started service, in the reverse of the start order. */
     public void close() {
+        stopping = true;
         List<EmbeddedService> toStop;
         synchronized (running) {
             toStop = new ArrayList<>(running);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EmbeddedInfrastructureTest {
 
     /** A service whose start blocks until released, then succeeds or fails. */
-    static final class Service implements EmbeddedService {
+    static class Service implements EmbeddedService {
         final String name;
         final boolean awaited;
         final CountDownLatch release = new CountDownLatch(1);
@@ -100,17 +100,45 @@ class EmbeddedInfrastructureTest {
     }
 
     @Test
-    void aServiceFailingBehindTheRoutesIsReportedAsAStartupFailure() {
+    void aServiceFailingBehindTheRoutesIsReportedAsAStartupFailure() throws Exception {
         Service elasticsearch = new Service("elasticsearch", false);
         elasticsearch.failure = new StartupFailure("Elasticsearch exited during startup: max virtual memory areas too low");
         elasticsearch.release.countDown();
         EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
         infrastructure.start(List.of(elasticsearch));
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watch = infrastructure.stopIfOneFailsBehind(() -> stopped.set(true));
 
         assertThatThrownBy(() -> infrastructure.awaitStarted(Duration.ofSeconds(10)))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("max virtual memory areas too low");
+        watch.join(10_000);
+        assertThat(stopped).as("the application is stopped").isTrue();
+        assertThat(infrastructure.startFailure()).hasMessageContaining("max virtual memory areas too low");
         infrastructure.close();
+    }
+
+    @Test
+    void stoppingWhileAServiceStartsBehindTheRoutesIsNoFailure() throws Exception {
+        Service elasticsearch = new Service("elasticsearch", false) {
+            @Override
+            public void close() {
+                super.close();
+                failure = new StartupFailure("Elasticsearch was stopped while it started");
+                release.countDown();
+            }
+        };
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
+        infrastructure.start(List.of(elasticsearch));
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watch = infrastructure.stopIfOneFailsBehind(() -> stopped.set(true));
+
+        infrastructure.close();
+        watch.join(10_000);
+
+        assertThat(watch.isAlive()).isFalse();
+        assertThat(infrastructure.startFailure()).isNull();
+        assertThat(stopped).isFalse();
     }
 
     @Test
