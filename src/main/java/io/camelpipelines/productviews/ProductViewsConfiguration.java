@@ -59,7 +59,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
                 s.getInt("product-views.simulator.days", 3), s.getInt("product-views.simulator.products", 500),
                 s.getInt("product-views.simulator.devices", 2_000)));
         p.bind("productViewRetention", new ProductViewRetention(store.collection(),
-                s.getDuration("product-views.store.retention", java.time.Duration.ofDays(7))));
+                s.getDuration("product-views.store.retention", java.time.Duration.ofDays(7)), maxViews(s)));
         p.schema("product-views", p.sql("sql/product-views/schema.sql"));
         ProductViewReports reports = p.bind("productViewReports", new ProductViewReports(store.collection(),
                 p.dataSource(), java.util.Map.of(
@@ -121,11 +121,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         return remote;
     }
 
-    /**
-     * Kafka is the source of truth and the embedded MongoDB starts empty at every start: when the store holds no
-     * view, the store's consumer group forgets its offsets and reads processed_product_views from the beginning
-     * (idempotent by _id, so a store that was merely empty loses nothing and doubles nothing).
-     */
+    /** An empty store (the embedded MongoDB at every start) is refilled from its topic: see {@link EmptyStoreReplay}. */
     private static void replayIntoAnEmptyStore(MongoBatchWriter<ProductView> store, Settings s,
                                               io.camelpipelines.common.KafkaClients kafka) {
         String group = s.get("product-views.store.group", "product-views-mongodb");
@@ -134,16 +130,20 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
                 return;
             }
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.config())) {
-                admin.deleteConsumerGroups(java.util.List.of(group)).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-                LOG.info("product-views: the MongoDB store is empty; consumer group {} starts again from the beginning of {}",
-                        group, s.get("product-views.topic", "processed_product_views"));
+                String from = EmptyStoreReplay.rewind(admin, group, s.get("product-views.topic", "processed_product_views"),
+                        maxViews(s));
+                if (from != null) {
+                    LOG.info("product-views: the MongoDB store is empty; consumer group {} starts again from {}", group, from);
+                }
             }
         } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
-                LOG.warn("product-views: could not rewind consumer group {} for an empty store: {}", group, e.getCause().getMessage());
-            }
+            LOG.warn("product-views: could not rewind consumer group {} for an empty store: {}", group, e.getCause().getMessage());
         } catch (Exception e) {
             LOG.warn("product-views: could not rewind consumer group {} for an empty store: {}", group, e.getMessage());
         }
+    }
+
+    private static long maxViews(Settings s) {
+        return Long.parseLong(s.get("product-views.store.max-views", "0"));
     }
 }

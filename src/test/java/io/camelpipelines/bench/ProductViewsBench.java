@@ -77,7 +77,7 @@ final class ProductViewsBench {
         check("product_views_records", store.countDocuments(), views);
         long perDocument = (usedHeapAfterGc() - heapBefore) / views;
         bench.note(String.format("product-views store: %,d bytes of heap per stored view in the embedded (in-memory) "
-                + "MongoDB, measured after GC over %,d views; `product-views.store.retention` bounds it", perDocument, views));
+                + "MongoDB, measured after GC over %,d views; `product-views.store.max-views` bounds it", perDocument, views));
 
         fill(store, generator, reportViews - views, now);
         check("product_views_records before the reports", store.countDocuments(), reportViews);

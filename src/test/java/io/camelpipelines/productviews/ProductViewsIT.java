@@ -218,6 +218,66 @@ class ProductViewsIT {
         assertThat(views.countDocuments(Filters.eq("_id", "new-" + marker))).isEqualTo(1);
     }
 
+    @Test
+    void aStoreBoundedByCountKeepsTheLatestStoredViews() {
+        MongoCollection<Document> views = app.bean(SharedConnections.MONGO_CLIENT, MongoClient.class)
+                .getDatabase("kafka_data_db").getCollection("bounded_" + marker);
+        Instant now = Instant.now();
+        List<String> stored = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            // inserted newest first, so the order kept is by stored_at and not by insertion
+            String id = "r-" + (7 - i);
+            views.insertOne(new Document("_id", id).append("stored_at", java.util.Date.from(now.minusSeconds(i + 1))));
+            stored.add(0, id);
+        }
+
+        long deleted = new ProductViewRetention(views, Duration.ZERO, 5).run();
+
+        assertThat(deleted).isEqualTo(3);
+        List<String> kept = new ArrayList<>();
+        views.find().forEach(d -> kept.add(d.getString("_id")));
+        assertThat(kept).containsExactlyInAnyOrderElementsOf(stored.subList(3, 8));
+        assertThat(new ProductViewRetention(views, Duration.ZERO, 5).run()).isZero();
+        views.drop();
+    }
+
+    @Test
+    void anEmptyStoreIsRefilledWithTheLatestRecordsItsBoundKeepsOrTheWholeTopicWithoutOne() throws Exception {
+        String brokers = app.property("kafka.brokers");
+        String topic = "replay-" + marker;
+        String group = "replay-" + marker;
+        int[] perPartition = {7, 2};
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", brokers));
+             var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers", brokers),
+                     new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            assertThat(EmptyStoreReplay.rewind(admin, group, topic, 6)).as("no topic yet: nothing to replay").isNull();
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1))).all().get();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> consumedAll = new HashMap<>();
+            for (int partition = 0; partition < 2; partition++) {
+                for (int i = 0; i < perPartition[partition]; i++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, partition, "k" + i, "v" + i)).get();
+                }
+                consumedAll.put(new org.apache.kafka.common.TopicPartition(topic, partition),
+                        new org.apache.kafka.clients.consumer.OffsetAndMetadata(perPartition[partition]));
+            }
+            admin.alterConsumerGroupOffsets(group, consumedAll).all().get();
+
+            EmptyStoreReplay.rewind(admin, group, topic, 6);
+
+            // 6 records over 2 partitions: each partition from its latest 3, or its beginning when it holds fewer
+            Map<Integer, Long> expected = Map.of(0, (long) Math.max(0, perPartition[0] - 3), 1, (long) Math.max(0, perPartition[1] - 3));
+            Map<Integer, Long> from = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, o) -> from.put(tp.partition(), o.offset()));
+            assertThat(from).isEqualTo(expected);
+
+            EmptyStoreReplay.rewind(admin, group, topic, 0);
+
+            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                    .as("no bound: the group is forgotten and reads the topic from the beginning").isEmpty();
+        }
+    }
+
     /** Writes the records to the remote cluster's topic through its SASL listener, as upstream does. */
     private void sendToRemote(List<Map.Entry<String, String>> records) throws Exception {
         TopicRecords.send(app.property("product-views.remote.brokers"), app.property("product-views.remote.topic"), records,
