@@ -28,7 +28,7 @@ final class EmptyStoreReplay {
     private EmptyStoreReplay() {
     }
 
-    /** Moves the group back; says from where, for the log, or null when the topic does not exist yet (nothing to replay). */
+    /** Moves the group back; says from where, for the log, or null when there is nothing to replay. */
     static String rewind(Admin admin, String group, String topic, long maxRecords) throws Exception {
         if (maxRecords <= 0) {
             try {
@@ -61,6 +61,9 @@ final class EmptyStoreReplay {
             replayed += latest.get(tp) - offset;
         }
         admin.alterConsumerGroupOffsets(group, from).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        if (replayed == 0) {
+            return null;
+        }
         return "the latest " + replayed + " records of " + topic + " (at most " + share + " a partition of "
                 + partitions.size() + ": product-views.store.max-views)";
     }

@@ -40,6 +40,8 @@ class ProductViewsCrashIT {
                 "product-views.remote.embedded.port", String.valueOf(remotePort),
                 "product-views.remote.password", password,
                 "product-views.simulator.rate", "400",
+                // every view of the topic must be stored: no count bound on the store (its own test is in ProductViewsIT)
+                "product-views.store.max-views", "0",
                 // only the pipeline under test
                 "clickstream.enabled", "false",
                 "food-orders.enabled", "false",
