@@ -26,7 +26,8 @@ public class ObservabilityIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode health = JSON.readTree(r.body());
         assertThat(health.path("status").asText()).isEqualTo("UP");
-        for (String service : List.of("kafka", "postgres", "mongodb", "elasticsearch")) {
+        // the services, Camel's context and its supervising route controller (registered by id, not found by a scan)
+        for (String service : List.of("kafka", "postgres", "mongodb", "elasticsearch", "context", "route-controller")) {
             assertThat(check(health, service)).as(service).isNotNull();
             assertThat(check(health, service).path("status").asText()).as(service).isEqualTo("UP");
         }
