@@ -243,10 +243,13 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         List<Future<?>> awaited = new ArrayList<>();
         List<EmbeddedService> awaitedServices = new ArrayList<>();
         try {
+            // all addresses fixed before anything starts: an address that cannot be had leaves nothing to stop
             for (EmbeddedService s : plan) {
                 if (!s.awaitedBeforeRoutes()) {
                     reserve(s);
                 }
+            }
+            for (EmbeddedService s : plan) {
                 Future<?> started = pool.submit(() -> {
                     LOG.info("Starting embedded {}", s.name());
                     s.start();

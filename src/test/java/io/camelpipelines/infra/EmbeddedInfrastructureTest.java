@@ -157,4 +157,24 @@ class EmbeddedInfrastructureTest {
         assertThat(postgres.closed).isTrue();
         assertThat(infrastructure.describe()).isEmpty();
     }
+
+    @Test
+    void anAddressThatCannotBeReservedStartsNothing() {
+        Service kafka = new Service("kafka", true);
+        kafka.release.countDown();
+        Service elasticsearch = new Service("elasticsearch", false) {
+            @Override
+            public void reserve() {
+                throw new IllegalStateException("port 9200 taken");
+            }
+        };
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
+
+        // the service behind the routes is last in the plan: its reservation still comes before any start
+        assertThatThrownBy(() -> infrastructure.start(List.of(kafka, elasticsearch)))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("port 9200 taken");
+        assertThat(kafka.started).isFalse();
+        assertThat(infrastructure.describe()).isEmpty();
+    }
 }
