@@ -172,7 +172,6 @@ final class HandLoop {
         }
     }
 
-    /** A consumer's settings as every hand-written loop uses them: from the earliest offset, commits its own. */
     /** What a single-consumer loop does with one poll, before its offsets are committed. */
     interface Poll {
         void write(ConsumerRecords<byte[], byte[]> batch) throws Exception;
@@ -200,6 +199,7 @@ final class HandLoop {
         }
     }
 
+    /** A consumer's settings as every hand-written loop uses them: from the earliest offset, commits its own. */
     static Properties manualCommit(String brokers, String group, int maxPollRecords) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
