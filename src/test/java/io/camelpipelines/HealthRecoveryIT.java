@@ -62,5 +62,17 @@ class HealthRecoveryIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         });
         assertThat(es.restarts()).isEqualTo(restartsBefore + 1);
+        // the node it started again runs with the configured JVM options, as the first one did
+        java.util.List<String> options = java.util.List.of(app.property("elasticsearch.embedded.jvm-options").trim().split("\\s+"));
+        assertThat(options).as("elasticsearch.embedded.jvm-options").isNotEmpty().allMatch(o -> o.startsWith("-XX:"));
+        assertThat(serverJvmArguments(es)).containsAll(options);
+    }
+
+    private static java.util.List<String> serverJvmArguments(io.camelpipelines.infra.ElasticsearchNode es) {
+        return es.processHandle().orElseThrow().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .map(p -> java.util.List.of(p.info().arguments().orElse(new String[0])))
+                .filter(args -> args.contains("org.elasticsearch.server/org.elasticsearch.bootstrap.Elasticsearch"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Elasticsearch server JVM under " + es.processHandle()));
     }
 }

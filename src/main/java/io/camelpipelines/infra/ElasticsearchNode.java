@@ -38,6 +38,7 @@ public class ElasticsearchNode implements EmbeddedService {
     private final String runAsUser;
     private final Duration startTimeout;
     private final Security security;
+    private final String jvmOptions;
     private int port;
     private int transportPort;
     private Path home;
@@ -51,12 +52,14 @@ public class ElasticsearchNode implements EmbeddedService {
 
     public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
                              Duration startTimeout) {
-        this(host, port, distribution, baseDir, heap, runAsUser, startTimeout, null);
+        this(host, port, distribution, baseDir, heap, "", runAsUser, startTimeout, null);
     }
 
-    public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String runAsUser,
-                             Duration startTimeout, Security security) {
+    /** @param jvmOptions for the node's JVM, after the heap ({@code elasticsearch.embedded.jvm-options}) */
+    public ElasticsearchNode(String host, int port, Path distribution, Path baseDir, String heap, String jvmOptions,
+                             String runAsUser, Duration startTimeout, Security security) {
         this.security = security;
+        this.jvmOptions = jvmOptions == null ? "" : jvmOptions.trim();
         this.host = host;
         this.requestedPort = port;
         this.distribution = distribution;
@@ -157,7 +160,7 @@ public class ElasticsearchNode implements EmbeddedService {
         pb.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("ES_PATH_CONF", conf.toString());
         // no hsperfdata file in /tmp either: these JVMs are watched through Elasticsearch's own APIs
-        pb.environment().put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:-UsePerfData");
+        pb.environment().put("ES_JAVA_OPTS", ("-Xms" + heap + " -Xmx" + heap + " -XX:-UsePerfData " + jvmOptions).trim());
         pb.environment().put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -XX:-UsePerfData");
         pb.environment().put("ES_TMPDIR", tmp.toString());
         Path console = logs.resolve("console.log");

@@ -139,6 +139,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     s.getPath("elasticsearch.embedded.home", "target/elasticsearch"),
                     dataDir.resolve("elasticsearch"),
                     s.get("elasticsearch.embedded.heap", "512m"),
+                    s.get("elasticsearch.embedded.jvm-options", ""),
                     s.get("elasticsearch.embedded.user", "camel-pipelines-es"),
                     s.getDuration("elasticsearch.embedded.start-timeout", Duration.ofSeconds(120)),
                     secured ? new ElasticsearchNode.Security(certificates,
