@@ -76,8 +76,9 @@ class PipelineControlIT {
                         + i % 7 + "\",\"timestamp\":\"" + Instant.now() + "\",\"page_url\":\"" + page + "\"}"));
             }
             TopicRecords.send(app.property("kafka.brokers"), app.property("clickstream.topic"), events);
-            // a stopped pipeline writes nothing
+            // a stopped pipeline writes nothing, and its lag counts at least what was sent meanwhile
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> rows(db, page) == 0);
+            assertThat(read(CLICKSTREAM, "ConsumerLag").asLong()).isGreaterThanOrEqualTo(events.size());
         } finally {
             JsonNode started = exec(CLICKSTREAM, "start");
             assertThat(started.path("status").asInt()).as(started.toString()).isEqualTo(200);

@@ -28,7 +28,6 @@ import org.apache.camel.spi.ManagementAgent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -154,14 +153,13 @@ public class PipelineControl {
             try (Admin admin = Admin.create(adminSettings(c))) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(c.getGroupId())
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(c.getTopic())).allTopicNames().get(10, TimeUnit.SECONDS)
-                        .get(c.getTopic()).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(c.getTopic(), p.partition()), OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                for (TopicPartition tp : latest.keySet()) {
+                List<TopicPartition> partitions = TopicOffsets.partitions(admin, c.getTopic());
+                Map<TopicPartition, Long> earliest = TopicOffsets.earliest(admin, partitions);
+                Map<TopicPartition, Long> latest = TopicOffsets.latest(admin, partitions);
+                for (TopicPartition tp : partitions) {
+                    // a partition the group never committed is read from its earliest record, not from 0
                     OffsetAndMetadata done = committed.get(tp);
-                    total += ends.get(tp).offset() - (done == null ? 0 : done.offset());
+                    total += latest.get(tp) - (done == null ? earliest.get(tp) : done.offset());
                 }
             } catch (Exception e) {
                 return -1;

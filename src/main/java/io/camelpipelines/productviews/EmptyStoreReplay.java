@@ -5,14 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import io.camelpipelines.common.TopicOffsets;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Refills a store that starts empty (the embedded MongoDB always does) from its topic, Kafka being the source of
@@ -40,18 +38,12 @@ final class EmptyStoreReplay {
             }
             return "the beginning of " + topic;
         }
-        List<TopicPartition> partitions;
-        try {
-            partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
-                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return null;
-            }
-            throw e;
+        List<TopicPartition> partitions = TopicOffsets.partitions(admin, topic);
+        if (partitions.isEmpty()) {
+            return null;
         }
-        Map<TopicPartition, Long> earliest = offsets(admin, partitions, OffsetSpec.earliest());
-        Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> earliest = TopicOffsets.earliest(admin, partitions);
+        Map<TopicPartition, Long> latest = TopicOffsets.latest(admin, partitions);
         long share = (maxRecords + partitions.size() - 1) / partitions.size();
         Map<TopicPartition, OffsetAndMetadata> from = new HashMap<>();
         long replayed = 0;
@@ -66,12 +58,5 @@ final class EmptyStoreReplay {
         }
         return "the latest " + replayed + " records of " + topic + " (at most " + share + " a partition of "
                 + partitions.size() + ": product-views.store.max-views)";
-    }
-
-    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
-            throws Exception {
-        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec))).all()
-                .get(TIMEOUT_S, TimeUnit.SECONDS).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 }
