@@ -103,6 +103,11 @@ public final class Benchmark {
             new ScaleOutBench(records, consumers).run();
             return;
         }
+        if ("memory".equals(System.getProperty("bench.only"))) {
+            // child processes only, some 25 minutes: the shipped jar for ten minutes alone, then against the services
+            new MemoryBench(Integer.getInteger("bench.memory.minutes", 10)).run();
+            return;
+        }
         long t0 = System.nanoTime();
         app = RunningApplication.start("bench-run", Map.ofEntries(
                 // a benchmark measures only what it names: no source of its own running, and routes started

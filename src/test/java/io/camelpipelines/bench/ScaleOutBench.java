@@ -131,7 +131,7 @@ final class ScaleOutBench {
             r.put("seconds", Math.round(seconds * 100) / 100.0);
             r.put("records_per_s", Math.round(records / seconds));
             r.put("cpu_s_all_processes", Math.round(cpu * 10) / 10.0);
-            r.put("rss_mb_per_instance", running.stream().mapToLong(ScaleOutBench::rssMb).max().orElse(0));
+            r.put("rss_mb_per_instance", running.stream().mapToLong(ApplicationProcess::rssMb).max().orElse(0));
             System.out.printf("scale-out: %d instance(s), %d consumers: %,d records/s%n", instances,
                     instances * consumersPerInstance, Math.round(records / seconds));
             return r;
@@ -175,36 +175,9 @@ final class ScaleOutBench {
         }
     }
 
-    /** utime + stime of the processes and their children still running (from /proc), in seconds. */
+    /** utime + stime of the processes still running, in seconds. */
     private static double cpuSeconds(List<ApplicationProcess> processes) {
-        double ticks = 0;
-        for (ApplicationProcess p : processes) {
-            ticks += ticks(p.process().pid());
-        }
-        return ticks / 100.0;
-    }
-
-    private static double ticks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (Exception gone) {
-            return 0;
-        }
-    }
-
-    private static long rssMb(ApplicationProcess p) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(p.process().pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (Exception gone) {
-            // not running
-        }
-        return 0;
+        return processes.stream().mapToDouble(ApplicationProcess::cpuSeconds).sum();
     }
 
     private void write() throws Exception {

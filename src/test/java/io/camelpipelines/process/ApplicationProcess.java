@@ -44,6 +44,7 @@ public final class ApplicationProcess implements AutoCloseable {
     private Process process;
     private int starts;
     private String authorization;
+    private boolean heapLimit = true;
 
     private ApplicationProcess(Path workDir, Map<String, String> extra) {
         this.workDir = workDir;
@@ -140,7 +141,10 @@ public final class ApplicationProcess implements AutoCloseable {
     /** Starts the jar; the JVM's own temp directory is {@code outsideTemp}, which the application must leave alone. */
     public void start(Path outsideTemp) throws IOException {
         starts++;
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g"));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        if (heapLimit) {
+            command.add("-Xmx1g");
+        }
         if (outsideTemp != null) {
             command.add("-Djava.io.tmpdir=" + outsideTemp);
         }
@@ -158,6 +162,36 @@ public final class ApplicationProcess implements AutoCloseable {
                     process.destroy();
                 }
             }, "application-process-stop"));
+        }
+    }
+
+    /** Starts the JVM with its own default heap, as {@code java -jar} does, for runs that measure its memory. */
+    public void withoutHeapLimit() {
+        heapLimit = false;
+    }
+
+    /** The process's resident set, from /proc; 0 when it is not running. */
+    public long rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException gone) {
+            // not running
+        }
+        return 0;
+    }
+
+    /** utime + stime of the process (its children not included), from /proc; 0 when it is not running. */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException gone) {
+            return 0;
         }
     }
 
