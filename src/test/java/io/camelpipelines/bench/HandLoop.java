@@ -113,10 +113,10 @@ final class HandLoop {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> {
+                workers.add(pool.submit(() -> ConsumerCpu.measured(() -> {
                     consume();
                     return null;
-                }));
+                })));
             }
             long last = -1;
             long lastMove = System.nanoTime();
@@ -182,6 +182,14 @@ final class HandLoop {
      * naming the loop when a poll brings nothing for {@link Benchmark#stall()}.
      */
     static void drain(KafkaConsumer<byte[], byte[]> consumer, long target, String loop, Poll poll) throws Exception {
+        ConsumerCpu.measured(() -> {
+            drainOnThisThread(consumer, target, loop, poll);
+            return null;
+        });
+    }
+
+    private static void drainOnThisThread(KafkaConsumer<byte[], byte[]> consumer, long target, String loop, Poll poll)
+            throws Exception {
         long read = 0;
         long lastMove = System.nanoTime();
         while (read < target) {

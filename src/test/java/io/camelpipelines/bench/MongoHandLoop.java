@@ -63,10 +63,10 @@ final class MongoHandLoop {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> {
+                workers.add(pool.submit(() -> ConsumerCpu.measured(() -> {
                     consume();
                     return null;
-                }));
+                })));
             }
             long last = -1;
             long lastMove = System.nanoTime();
