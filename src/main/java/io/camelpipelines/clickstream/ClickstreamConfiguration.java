@@ -66,5 +66,5 @@ public class ClickstreamConfiguration extends PipelineConfiguration {
             new CopyBatchWriter.Column<>("referrer", ClickEvent::referrer),
             new CopyBatchWriter.Column<>("user_agent", ClickEvent::userAgent),
             new CopyBatchWriter.Column<>("ip", ClickEvent::ip),
-            new CopyBatchWriter.Column<>("event_time", e -> e.timestamp().toString()));
+            new CopyBatchWriter.Column<>("event_time", ClickEvent::timestamp));
 }

@@ -17,6 +17,71 @@ public final class IsoInstants {
     private IsoInstants() {
     }
 
+    /**
+     * {@code instant.toString()} (ISO_INSTANT: seconds always, then milli-, micro- or nanoseconds as the value needs
+     * them, then Z) as ASCII bytes, without the DateTimeFormatter and LocalDateTime.toString it goes through: a tenth
+     * of a PostgreSQL sink's consumer thread in the profile, for a timestamp column of the COPY text.
+     */
+    public static byte[] formatAscii(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long epochDay = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        if (epochDay < MIN_FAST_DAY || epochDay > MAX_FAST_DAY) {
+            return instant.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        int nanos = instant.getNano();
+        int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        byte[] out = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        Day day = lastDay;
+        if (day.epochDay != epochDay) {
+            day = new Day(epochDay);
+            lastDay = day;
+        }
+        System.arraycopy(day.text, 0, out, 0, 11);
+        writeDigits(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        writeDigits(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        writeDigits(out, 17, secondOfDay % 60, 2);
+        if (fraction > 0) {
+            out[19] = '.';
+            writeDigits(out, 20, nanos / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1_000 : 1), fraction);
+        }
+        out[out.length - 1] = 'Z';
+        return out;
+    }
+
+    /** A date as "yyyy-MM-ddT": a stream's timestamps mostly share the day, so the last one is kept. */
+    private static final class Day {
+        final long epochDay;
+        final byte[] text = new byte[11];
+
+        Day(long epochDay) {
+            this.epochDay = epochDay;
+            LocalDate date = LocalDate.ofEpochDay(epochDay);
+            writeDigits(text, 0, date.getYear(), 4);
+            text[4] = '-';
+            writeDigits(text, 5, date.getMonthValue(), 2);
+            text[7] = '-';
+            writeDigits(text, 8, date.getDayOfMonth(), 2);
+            text[10] = 'T';
+        }
+    }
+
+    // shared by all threads: a Day is immutable once built, so a thread sees a whole one, the new or an older one
+    private static volatile Day lastDay = new Day(0);
+
+    // years 0000-9999: ISO_INSTANT writes a sign and more digits outside them, which the JDK's formatter does
+    private static final long MIN_FAST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long MAX_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+    private static void writeDigits(byte[] out, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     public static Instant parse(String s) {
         Instant fast = fastPath(s);
         return fast != null ? fast : OffsetDateTime.parse(s).toInstant();

@@ -28,10 +28,12 @@ public class KafkaBatchCommit {
         if (records == null) {
             return;
         }
+        // a partition's records come in offset order (AssignmentTrackingConsumer.current dropped any fetched twice),
+        // so its last record is the first one met from the end: one header read per record
         Map<Integer, Exchange> lastPerPartition = new LinkedHashMap<>();
-        for (Exchange r : records) {
-            lastPerPartition.merge(r.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class), r,
-                    (a, b) -> offset(b) > offset(a) ? b : a);
+        for (int i = records.size() - 1; i >= 0; i--) {
+            Exchange r = records.get(i);
+            lastPerPartition.putIfAbsent(r.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class), r);
         }
         for (Exchange last : lastPerPartition.values()) {
             KafkaManualCommit commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
@@ -49,9 +51,5 @@ public class KafkaBatchCommit {
                         .getHeader(KafkaConstants.PARTITION), e.getMessage());
             }
         }
-    }
-
-    private static long offset(Exchange e) {
-        return e.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
     }
 }

@@ -101,8 +101,8 @@ public class FlightsConfiguration extends PipelineConfiguration {
             new CopyBatchWriter.Column<>("destination_code", FlightObservation::destinationCode),
             new CopyBatchWriter.Column<>("price", FlightObservation::price),
             new CopyBatchWriter.Column<>("currency", FlightObservation::currency),
-            new CopyBatchWriter.Column<>("departure_time", o -> o.departureTime().toString()),
-            new CopyBatchWriter.Column<>("arrival_time", o -> o.arrivalTime() == null ? null : o.arrivalTime().toString()),
-            new CopyBatchWriter.Column<>("scraped_at", o -> o.scrapedAt().toString()),
+            new CopyBatchWriter.Column<>("departure_time", FlightObservation::departureTime),
+            new CopyBatchWriter.Column<>("arrival_time", FlightObservation::arrivalTime),
+            new CopyBatchWriter.Column<>("scraped_at", FlightObservation::scrapedAt),
             new CopyBatchWriter.Column<>("source_site", FlightObservation::sourceSite));
 }

@@ -61,4 +61,28 @@ class IsoInstantsTest {
             assertThat(IsoInstants.parse(s)).as(s).isEqualTo(expected);
         }
     }
+
+    @Test
+    void formatsAsInstantToStringDoes() {
+        Random r = new Random(17);
+        List<Instant> chosen = List.of(Instant.EPOCH, Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("-0001-12-31T23:59:59.5Z"), Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1, 1),
+                Instant.parse("2024-02-29T12:00:00.100Z"), Instant.parse("2026-12-01T17:27:25.123400Z"));
+        for (Instant i : chosen) {
+            assertThat(new String(IsoInstants.formatAscii(i), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(i.toString());
+        }
+        for (int k = 0; k < 200_000; k++) {
+            long seconds = r.nextLong(-62_200_000_000L, 253_500_000_000L);
+            int nanos = switch (r.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> r.nextInt(1000) * 1_000_000;
+                case 2 -> r.nextInt(1_000_000) * 1_000;
+                default -> r.nextInt(1_000_000_000);
+            };
+            Instant i = Instant.ofEpochSecond(seconds, nanos);
+            assertThat(new String(IsoInstants.formatAscii(i), java.nio.charset.StandardCharsets.US_ASCII)).as("%s", i)
+                    .isEqualTo(i.toString());
+        }
+    }
 }
