@@ -1,14 +1,12 @@
 package io.camelpipelines.productviews;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.math.BigInteger;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.camelpipelines.common.FieldRules;
+import io.camelpipelines.common.FlatJsonObject;
 import io.camelpipelines.common.InvalidRecordException;
-import io.camelpipelines.common.Json;
 import io.camelpipelines.common.RecordParser;
 
 /**
@@ -21,36 +19,31 @@ public class ProductViewParser implements RecordParser<ProductView> {
 
     private static final int MAX_ID = 128;
     private static final int MAX_TEXT = 2048;
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("-?\\d{1,18}");
+    private static final Set<String> ARRAYS = Set.of("option");
 
     @Override
     public ProductView parse(byte[] value) throws InvalidRecordException {
-        JsonNode n;
-        try {
-            n = Json.DECIMALS.readTree(value);
-        } catch (IOException e) {
-            throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (n == null || !n.isObject()) {
-            throw new InvalidRecordException("not a JSON object");
-        }
+        // the streaming reader: the same checks as over a tree, without building a tree per record
+        FlatJsonObject n = FlatJsonObject.parse(value, ARRAYS);
         return new ProductView(
                 required(n, "id"),
                 epochSeconds(n),
-                FieldRules.text(n, "ip", MAX_ID),
-                FieldRules.text(n, "user_agent", MAX_TEXT),
-                FieldRules.text(n, "resolution", MAX_ID),
-                FieldRules.text(n, "device_id", MAX_ID),
-                FieldRules.text(n, "api_version", MAX_ID),
+                n.text("ip", MAX_ID),
+                n.text("user_agent", MAX_TEXT),
+                n.text("resolution", MAX_ID),
+                n.text("device_id", MAX_ID),
+                n.text("api_version", MAX_ID),
                 identifier(n, "store_id"),
-                FieldRules.text(n, "local_time", MAX_ID),
-                FieldRules.text(n, "current_url", MAX_TEXT),
-                FieldRules.text(n, "referrer_url", MAX_TEXT),
-                FieldRules.text(n, "collection", MAX_ID),
+                n.text("local_time", MAX_ID),
+                n.text("current_url", MAX_TEXT),
+                n.text("referrer_url", MAX_TEXT),
+                n.text("collection", MAX_ID),
                 required(n, "product_id"),
                 options(n));
     }
 
-    private static String required(JsonNode n, String field) throws InvalidRecordException {
+    private static String required(FlatJsonObject n, String field) throws InvalidRecordException {
         String v = identifier(n, field);
         if (v == null || v.isBlank()) {
             throw new InvalidRecordException("missing " + field);
@@ -59,44 +52,45 @@ public class ProductViewParser implements RecordParser<ProductView> {
     }
 
     /** A string or a whole number, as a string (upstream sends store_id both ways). */
-    private static String identifier(JsonNode n, String field) throws InvalidRecordException {
-        JsonNode v = n.get(field);
-        if (v != null && v.isIntegralNumber()) {
-            return v.asText();
+    private static String identifier(FlatJsonObject n, String field) throws InvalidRecordException {
+        Object v = n.value(field);
+        if (isWhole(v)) {
+            return v.toString();
         }
-        return FieldRules.text(n, field, MAX_ID);
+        return n.text(field, MAX_ID);
     }
 
-    private static long epochSeconds(JsonNode n) throws InvalidRecordException {
-        JsonNode v = n.get("time_stamp");
-        if (v == null || v.isNull()) {
+    private static boolean isWhole(Object v) {
+        return v instanceof Integer || v instanceof Long || v instanceof BigInteger;
+    }
+
+    private static long epochSeconds(FlatJsonObject n) throws InvalidRecordException {
+        if (n.isMissing("time_stamp")) {
             throw new InvalidRecordException("missing time_stamp");
         }
+        Object v = n.value("time_stamp");
         long seconds;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            seconds = v.asLong();
-        } else if (v.isTextual() && v.asText().matches("-?\\d{1,18}")) {
-            seconds = Long.parseLong(v.asText());
+        if (v instanceof Integer || v instanceof Long) {
+            seconds = ((Number) v).longValue();
+        } else if (v instanceof String s && EPOCH_SECONDS.matcher(s).matches()) {
+            seconds = Long.parseLong(s);
         } else {
-            throw new InvalidRecordException("time_stamp '" + v.asText() + "' is not epoch seconds");
+            throw new InvalidRecordException("time_stamp '" + n.asText("time_stamp") + "' is not epoch seconds");
         }
         if (seconds < -62_135_596_800L || seconds > 253_402_300_799L) {
             throw new InvalidRecordException("time_stamp '" + seconds + "' is out of range (years 1 to 9999)");
         }
-        FieldRules.inRange("time_stamp", v.asText(), Instant.ofEpochSecond(seconds));
         return seconds;
     }
 
-    private static List<Object> options(JsonNode n) throws InvalidRecordException {
-        JsonNode v = n.get("option");
-        if (v == null || v.isNull()) {
+    @SuppressWarnings("unchecked")
+    private static List<Object> options(FlatJsonObject n) throws InvalidRecordException {
+        if (n.isMissing("option")) {
             return List.of();
         }
-        if (!v.isArray()) {
-            throw new InvalidRecordException("option must be an array, not " + v.getNodeType().name().toLowerCase());
+        if (!(n.value("option") instanceof List<?> options)) {
+            throw new InvalidRecordException("option must be an array, not " + n.typeName("option"));
         }
-        List<Object> out = new ArrayList<>();
-        v.forEach(o -> out.add(Json.DECIMALS.convertValue(o, Object.class)));
-        return out;
+        return (List<Object>) options;
     }
 }
