@@ -90,7 +90,8 @@ public final class SmallHeadersMap extends AbstractMap<String, Object> implement
             return old;
         }
         if (size == keys.length) {
-            int capacity = Math.max(8, size * 2);
+            // camel-kafka sets about a dozen headers on each record's message: room for 16 at once, not 8 then 16
+            int capacity = Math.max(16, size * 2);
             keys = Arrays.copyOf(keys, capacity);
             values = Arrays.copyOf(values, capacity);
         }
