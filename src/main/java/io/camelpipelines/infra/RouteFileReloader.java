@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -47,6 +48,13 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
 
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong unchanged = new AtomicLong();
+    /**
+     * What each file held when it was last applied or rejected. One save can bring several events (the truncation,
+     * then the write, seen apart when the watcher is quick): handling the same text again would stop and re-create
+     * the file's routes for nothing, and for a rejected edit would take down the routes it left running.
+     */
+    private final Map<String, String> lastHandled = new ConcurrentHashMap<>();
 
     RouteFileReloader(String directory, boolean recursive, String pattern) {
         super(directory, recursive);
@@ -91,17 +99,29 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         return rejected.get();
     }
 
+    @ManagedAttribute(description = "Route file events ignored because the file holds what was last applied or rejected")
+    public long getUnchangedCount() {
+        return unchanged.get();
+    }
+
     private void reload(Resource resource) {
         String file = resource.getLocation().replaceFirst("^file:", "");
         Parsed edit;
         try {
             if (!resource.exists()) {
+                lastHandled.remove(file);
                 LOG.warn("Route file {} was deleted: its routes run on until a restart", file);
                 return;
             }
-            if (isEmpty(resource)) {
+            String text = textOf(resource);
+            if (text.isBlank()) {
                 // an editor's save can truncate the file before it writes it: the write brings the next event
                 LOG.debug("Route file {} is empty: nothing changed", file);
+                return;
+            }
+            if (text.equals(lastHandled.put(file, text))) {
+                unchanged.incrementAndGet();
+                LOG.debug("Route file {} holds what was last handled: nothing changed", file);
                 return;
             }
             edit = parse(List.of(resource));
@@ -246,9 +266,9 @@ public final class RouteFileReloader extends RouteWatcherReloadStrategy {
         return parsed;
     }
 
-    private static boolean isEmpty(Resource resource) throws java.io.IOException {
+    private static String textOf(Resource resource) throws java.io.IOException {
         try (java.io.InputStream in = resource.getInputStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).isBlank();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
