@@ -3,6 +3,6 @@
 INSERT INTO flight_prices (flight_number, airline, source, destination, origin_code, destination_code, price, currency,
                            departure_time, arrival_time, scraped_at, source_site)
 SELECT flight_number, airline, source, destination, origin_code, destination_code, price, currency,
-       departure_time::timestamptz, arrival_time::timestamptz, scraped_at::timestamptz, source_site
+       departure_time, arrival_time, scraped_at, source_site
 FROM flight_prices_staging
 ON CONFLICT (flight_number, departure_time, source_site, scraped_at) DO NOTHING

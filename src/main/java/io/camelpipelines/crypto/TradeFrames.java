@@ -2,6 +2,7 @@ package io.camelpipelines.crypto;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camelpipelines.common.DeadLetter;
 import io.camelpipelines.common.DeadLetterPublisher;
 import io.camelpipelines.common.FieldRules;
+import io.camelpipelines.common.FlatJsonObject;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.RecordParser;
 import org.apache.camel.Exchange;
@@ -34,7 +36,8 @@ public class TradeFrames implements RecordParser<Tick> {
     private final DeadLetterPublisher deadLetters;
 
     public TradeFrames(List<String> symbols, String topic, DeadLetterPublisher deadLetters) {
-        this.symbols = Set.copyOf(symbols);
+        // in the configured order, so that a refusal lists them as the configuration does
+        this.symbols = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(symbols));
         this.topic = topic;
         this.deadLetters = deadLetters;
     }
@@ -56,13 +59,16 @@ public class TradeFrames implements RecordParser<Tick> {
                 FieldRules.numeric("q", positive(d, "q"), 28, 8), whole(d, "t"));
     }
 
-    /** A tick read back from Kafka (the topic may have other producers): same rules. */
+    /**
+     * A tick read back from Kafka (the topic may have other producers): same rules, read with the streaming reader,
+     * as the other pipelines' Kafka records are (a tree per tick was a third of the sink's consumer thread).
+     */
     @Override
     public Tick parse(byte[] value) throws InvalidRecordException {
-        JsonNode n = read(value);
-        return new Tick(symbol(n.path("symbol").asText(null)), FieldRules.numeric("price", positive(n, "price"), 24, 8),
-                whole(n, "timestamp"), eventTime(n), FieldRules.numeric("volume", positive(n, "volume"), 28, 8),
-                whole(n, "trade_id"));
+        FlatJsonObject n = FlatJsonObject.parse(value);
+        return new Tick(symbol(n.isMissing("symbol") ? null : n.asText("symbol")),
+                FieldRules.numeric("price", positive(n, "price"), 24, 8), whole(n, "timestamp"), eventTime(n),
+                FieldRules.numeric("volume", positive(n, "volume"), 28, 8), whole(n, "trade_id"));
     }
 
     /** The frame of a failed exchange to binance-prices.dlq, with the reason. */
@@ -74,8 +80,8 @@ public class TradeFrames implements RecordParser<Tick> {
     }
 
     /** event_time, when there is one: ISO-8601 with an offset, years 1 to 9999 (a TIMESTAMPTZ column). */
-    private static String eventTime(JsonNode n) throws InvalidRecordException {
-        String v = FieldRules.text(n, "event_time", 64);
+    private static String eventTime(FlatJsonObject n) throws InvalidRecordException {
+        String v = n.text("event_time", 64);
         if (v == null) {
             return null;
         }
@@ -114,6 +120,16 @@ public class TradeFrames implements RecordParser<Tick> {
         return v.asLong();
     }
 
+    // Jackson reads a whole number too big for a long as a BigInteger
+    private static long whole(FlatJsonObject n, String field) throws InvalidRecordException {
+        Object v = n.value(field);
+        if (!(v instanceof Integer || v instanceof Long)) {
+            throw new InvalidRecordException(field + " must be a whole number, not '"
+                    + (n.typeName(field).equals("missing") ? null : n.asText(field)) + "'");
+        }
+        return ((Number) v).longValue();
+    }
+
     // Binance sends prices and quantities as strings; the normalized ticks carry numbers
     private static BigDecimal positive(JsonNode n, String field) throws InvalidRecordException {
         JsonNode v = n.get(field);
@@ -123,8 +139,27 @@ public class TradeFrames implements RecordParser<Tick> {
         } catch (NumberFormatException e) {
             d = null;
         }
+        return positive(field, d, v == null ? null : v.asText());
+    }
+
+    private static BigDecimal positive(FlatJsonObject n, String field) throws InvalidRecordException {
+        Object v = n.value(field);
+        BigDecimal d;
+        try {
+            d = n.isMissing(field) ? null
+                    : v instanceof BigDecimal b ? b
+                    : v instanceof BigInteger i ? new BigDecimal(i)
+                    : v instanceof Number whole ? BigDecimal.valueOf(whole.longValue())
+                    : new BigDecimal(n.asText(field));
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        return positive(field, d, n.typeName(field).equals("missing") ? null : n.asText(field));
+    }
+
+    private static BigDecimal positive(String field, BigDecimal d, String text) throws InvalidRecordException {
         if (d == null || d.signum() <= 0) {
-            throw new InvalidRecordException(field + " '" + (v == null ? null : v.asText()) + "' is not a positive number");
+            throw new InvalidRecordException(field + " '" + text + "' is not a positive number");
         }
         return d;
     }

@@ -69,6 +69,8 @@ final class ProductViewsBench {
         if (loop.listIndexes().into(new java.util.ArrayList<>()).size() != store.listIndexes().into(new java.util.ArrayList<>()).size()) {
             throw new IllegalStateException("the loop's collection lacks some of the store's indexes");
         }
+        // the store starts right after the collections that measure its heap per view: so does the loop
+        usedHeapAfterGc();
         bench.resetPeak();
         long t1 = System.nanoTime();
         new MongoHandLoop(app.property("kafka.brokers"), app.property("product-views.topic"), "bench-mongo-loop", loop,

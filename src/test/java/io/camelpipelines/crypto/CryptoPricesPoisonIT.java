@@ -64,7 +64,7 @@ class CryptoPricesPoisonIT {
         hostile.put(tick(firstId + 17).put("timestamp", "soon").toString(), "timestamp must be a whole number");
         hostile.put(tick(firstId + 18).put("price", "1.5'; DROP TABLE stock.real_time_prices; --").toString(),
                 "price '1.5'; DROP TABLE stock.real_time_prices; --' is not a positive number");
-        hostile.put("{\"symbol\":\"ETHUSDT\",\"trade_id\":" + (firstId + 19), "unparseable");
+        hostile.put("{\"symbol\":\"ETHUSDT\",\"trade_id\":" + (firstId + 19), "malformed JSON");
 
         List<String> good = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

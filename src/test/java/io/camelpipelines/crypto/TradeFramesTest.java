@@ -1,9 +1,18 @@
 package io.camelpipelines.crypto;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
+import io.camelpipelines.common.IsoInstants;
+import io.camelpipelines.common.Json;
+import io.camelpipelines.common.RandomJson;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +52,126 @@ class TradeFramesTest {
 
     private void assertReason(String frame, String reason) {
         assertThatThrownBy(() -> frames.fromFrame(frame)).isInstanceOf(InvalidRecordException.class).hasMessageContaining(reason);
+    }
+
+    @Test
+    void readsEveryTickFromKafkaAsATreeReaderDoes() {
+        Random random = new Random(17);
+        int valid = 0;
+        for (int i = 0; i < 20_000; i++) {
+            String json = randomTick(random);
+            Object expected = outcome(() -> TreeReference.parse(json.getBytes(StandardCharsets.UTF_8)));
+            Object actual = outcome(() -> frames.parse(json.getBytes(StandardCharsets.UTF_8)));
+            assertThat(actual).as(json).isEqualTo(expected);
+            valid += expected instanceof Tick ? 1 : 0;
+        }
+        // both outcomes are exercised
+        assertThat(valid).isBetween(2_000, 18_000);
+        assertThatThrownBy(() -> frames.parse("{\"symbol\":".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("malformed JSON");
+        assertThatThrownBy(() -> frames.parse("[1]".getBytes(StandardCharsets.UTF_8))).hasMessage("not a JSON object");
+    }
+
+    private interface Parse {
+        Tick get() throws InvalidRecordException;
+    }
+
+    private static Object outcome(Parse p) {
+        try {
+            return p.get();
+        } catch (InvalidRecordException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    private static final String[] FIELDS = {"symbol", "price", "timestamp", "event_time", "volume", "trade_id", "extra"};
+
+    /** Mostly well-formed ticks, each field now and then of another type, repeated or missing. */
+    private static String randomTick(Random r) {
+        StringBuilder b = new StringBuilder("{");
+        for (String field : FIELDS) {
+            int copies = r.nextInt(60) == 0 ? 0 : r.nextInt(40) == 0 ? 2 : 1;
+            for (int c = 0; c < copies; c++) {
+                b.append(b.length() > 1 ? "," : "").append('"').append(field).append("\":");
+                b.append(r.nextInt(25) == 0 ? RandomJson.anyValue(r, 2) : usual(field, r));
+            }
+        }
+        return b.append('}').toString();
+    }
+
+    private static String usual(String field, Random r) {
+        return switch (field) {
+            case "symbol" -> r.nextInt(50) == 0 ? "\"DOGEUSDT\"" : r.nextBoolean() ? "\"BTCUSDT\"" : "\"ETHUSDT\"";
+            case "price", "volume" -> switch (r.nextInt(6)) {
+                case 0 -> "\"" + r.nextInt(100_000) + "." + r.nextInt(100) + "\"";
+                case 1 -> Integer.toString(r.nextInt(100_000) - 10);
+                case 2 -> "0.000000001";
+                default -> r.nextInt(100_000) + "." + r.nextInt(1000) + "0";
+            };
+            case "timestamp", "trade_id" -> Long.toString(1_600_000_000_000L + r.nextInt(100_000_000));
+            case "event_time" -> r.nextInt(20) == 0 ? "\"+300000-01-01T00:00:00Z\""
+                    : "\"" + Instant.ofEpochMilli(1_600_000_000_000L + r.nextInt(100_000_000)) + "\"";
+            default -> "\"" + field + "\"";
+        };
+    }
+
+    /** How ticks from Kafka were read over a Jackson tree before they streamed: the reference they must agree with. */
+    private static final class TreeReference {
+
+        static final Set<String> SYMBOLS = new java.util.LinkedHashSet<>(List.of("BTCUSDT", "ETHUSDT"));
+
+        static Tick parse(byte[] value) throws InvalidRecordException {
+            JsonNode n;
+            try {
+                n = Json.DECIMALS.readTree(value);
+            } catch (java.io.IOException e) {
+                throw new InvalidRecordException("malformed JSON");
+            }
+            if (n == null || !n.isObject()) {
+                throw new InvalidRecordException("not a JSON object");
+            }
+            String symbol = n.path("symbol").asText(null);
+            if (symbol == null || !SYMBOLS.contains(symbol)) {
+                throw new InvalidRecordException("unknown symbol '" + symbol + "' (crypto-prices.symbols: " + SYMBOLS + ")");
+            }
+            return new Tick(symbol, FieldRules.numeric("price", positive(n, "price"), 24, 8), whole(n, "timestamp"),
+                    eventTime(n), FieldRules.numeric("volume", positive(n, "volume"), 28, 8), whole(n, "trade_id"));
+        }
+
+        static String eventTime(JsonNode n) throws InvalidRecordException {
+            String v = FieldRules.text(n, "event_time", 64);
+            if (v == null) {
+                return null;
+            }
+            try {
+                FieldRules.inRange("event_time", v, IsoInstants.parse(v));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidRecordException("event_time '" + v + "' is not ISO-8601 with an offset");
+            }
+            return v;
+        }
+
+        static long whole(JsonNode n, String field) throws InvalidRecordException {
+            JsonNode v = n.get(field);
+            if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+                throw new InvalidRecordException(field + " must be a whole number, not '" + (v == null ? null : v.asText()) + "'");
+            }
+            return v.asLong();
+        }
+
+        static BigDecimal positive(JsonNode n, String field) throws InvalidRecordException {
+            JsonNode v = n.get(field);
+            BigDecimal d;
+            try {
+                d = v == null || v.isNull() ? null : v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+            } catch (NumberFormatException e) {
+                d = null;
+            }
+            if (d == null || d.signum() <= 0) {
+                throw new InvalidRecordException(field + " '" + (v == null ? null : v.asText()) + "' is not a positive number");
+            }
+            return d;
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.Json;
+import io.camelpipelines.common.RandomJson;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,7 +108,7 @@ class ProductViewParserTest {
             int copies = r.nextInt(40) == 0 ? 0 : r.nextInt(30) == 0 ? 2 : 1;
             for (int c = 0; c < copies; c++) {
                 b.append(b.length() > 1 ? "," : "").append('"').append(field).append("\":");
-                b.append(r.nextInt(12) == 0 ? anyValue(r, 2) : usual(field, r));
+                b.append(r.nextInt(12) == 0 ? RandomJson.anyValue(r, 2) : usual(field, r));
             }
         }
         return b.append('}').toString();
@@ -118,39 +119,9 @@ class ProductViewParserTest {
             case "time_stamp" -> r.nextBoolean() ? Long.toString(1_600_000_000L + r.nextInt(100_000_000))
                     : "\"" + (1_600_000_000L + r.nextInt(100_000_000)) + "\"";
             case "store_id", "product_id" -> r.nextBoolean() ? Integer.toString(r.nextInt(1000)) : "\"s-" + r.nextInt(99) + "\"";
-            case "option" -> anyArray(r, 2);
+            case "option" -> RandomJson.anyArray(r, 2);
             default -> "\"" + field + "-" + r.nextInt(1000) + "\"";
         };
-    }
-
-    private static String anyValue(Random r, int depth) {
-        return switch (r.nextInt(depth > 0 ? 16 : 14)) {
-            case 0 -> "null";
-            case 1 -> "true";
-            case 2 -> "false";
-            case 3 -> Long.toString(r.nextLong());
-            case 4 -> "123456789012345678901234567890";
-            case 5 -> "-0";
-            case 6 -> r.nextInt(1000) + "." + r.nextInt(100) + "0";
-            case 7 -> "1e3";
-            case 8 -> "\"" + "x".repeat(r.nextBoolean() ? 129 : 2049) + "\"";
-            case 9 -> "\"a\\u0000b\"";
-            case 10 -> "\"  \"";
-            case 11 -> "\"" + r.nextInt() + "\"";
-            case 12 -> "\"" + r.nextLong() + "\"";
-            case 13 -> "\"ünï 😀 \\\"q\\\"\"";
-            case 14 -> anyArray(r, depth - 1);
-            default -> "{\"a\":" + anyValue(r, depth - 1) + ",\"a\":" + anyValue(r, depth - 1) + ",\"b\":[]}";
-        };
-    }
-
-    private static String anyArray(Random r, int depth) {
-        StringBuilder b = new StringBuilder("[");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-            b.append(i > 0 ? "," : "").append(anyValue(r, depth));
-        }
-        return b.append(']').toString();
     }
 
     /** How the parser read records over a Jackson tree before it streamed them: the reference it must agree with. */
