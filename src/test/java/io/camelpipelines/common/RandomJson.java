@@ -1,6 +1,7 @@
 package io.camelpipelines.common;
 
 import java.util.Random;
+import java.util.function.BiFunction;
 
 /**
  * Hostile JSON values for the parsers' comparison tests: null, booleans, longs, a whole number too big for a long,
@@ -10,6 +11,50 @@ import java.util.Random;
 public final class RandomJson {
 
     private RandomJson() {
+    }
+
+    /** What a parser made of a document: its value, or "refused: " and its reason. */
+    public interface Parse {
+        Object get() throws InvalidRecordException;
+    }
+
+    public static Object outcome(Parse parse) {
+        try {
+            return parse.get();
+        } catch (InvalidRecordException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    /** The tree the comparison tests' reference readers start from, refused as the streaming reader refuses it. */
+    public static com.fasterxml.jackson.databind.JsonNode objectTree(byte[] value) throws InvalidRecordException {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = Json.DECIMALS.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new InvalidRecordException("malformed JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new InvalidRecordException("not a JSON object");
+        }
+        return n;
+    }
+
+    /**
+     * An object of {@code fields} in order, each left out one time in {@code missing}, else written twice one time in
+     * {@code repeated}, each copy {@link #anyValue} one time in {@code hostile} and {@code usual}'s value otherwise.
+     */
+    public static String object(Random r, String[] fields, int missing, int repeated, int hostile,
+                                BiFunction<String, Random, String> usual) {
+        StringBuilder b = new StringBuilder("{");
+        for (String field : fields) {
+            int copies = r.nextInt(missing) == 0 ? 0 : r.nextInt(repeated) == 0 ? 2 : 1;
+            for (int c = 0; c < copies; c++) {
+                b.append(b.length() > 1 ? "," : "").append('"').append(field).append("\":");
+                b.append(r.nextInt(hostile) == 0 ? anyValue(r, 2) : usual.apply(field, r));
+            }
+        }
+        return b.append('}').toString();
     }
 
     public static String anyValue(Random r, int depth) {

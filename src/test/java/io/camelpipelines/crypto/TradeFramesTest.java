@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelpipelines.common.FieldRules;
 import io.camelpipelines.common.InvalidRecordException;
 import io.camelpipelines.common.IsoInstants;
-import io.camelpipelines.common.Json;
 import io.camelpipelines.common.RandomJson;
 import org.junit.jupiter.api.Test;
 
@@ -60,8 +59,8 @@ class TradeFramesTest {
         int valid = 0;
         for (int i = 0; i < 20_000; i++) {
             String json = randomTick(random);
-            Object expected = outcome(() -> TreeReference.parse(json.getBytes(StandardCharsets.UTF_8)));
-            Object actual = outcome(() -> frames.parse(json.getBytes(StandardCharsets.UTF_8)));
+            Object expected = RandomJson.outcome(() -> TreeReference.parse(json.getBytes(StandardCharsets.UTF_8)));
+            Object actual = RandomJson.outcome(() -> frames.parse(json.getBytes(StandardCharsets.UTF_8)));
             assertThat(actual).as(json).isEqualTo(expected);
             valid += expected instanceof Tick ? 1 : 0;
         }
@@ -72,31 +71,11 @@ class TradeFramesTest {
         assertThatThrownBy(() -> frames.parse("[1]".getBytes(StandardCharsets.UTF_8))).hasMessage("not a JSON object");
     }
 
-    private interface Parse {
-        Tick get() throws InvalidRecordException;
-    }
-
-    private static Object outcome(Parse p) {
-        try {
-            return p.get();
-        } catch (InvalidRecordException e) {
-            return "refused: " + e.getMessage();
-        }
-    }
-
     private static final String[] FIELDS = {"symbol", "price", "timestamp", "event_time", "volume", "trade_id", "extra"};
 
     /** Mostly well-formed ticks, each field now and then of another type, repeated or missing. */
     private static String randomTick(Random r) {
-        StringBuilder b = new StringBuilder("{");
-        for (String field : FIELDS) {
-            int copies = r.nextInt(60) == 0 ? 0 : r.nextInt(40) == 0 ? 2 : 1;
-            for (int c = 0; c < copies; c++) {
-                b.append(b.length() > 1 ? "," : "").append('"').append(field).append("\":");
-                b.append(r.nextInt(25) == 0 ? RandomJson.anyValue(r, 2) : usual(field, r));
-            }
-        }
-        return b.append('}').toString();
+        return RandomJson.object(r, FIELDS, 60, 40, 25, TradeFramesTest::usual);
     }
 
     private static String usual(String field, Random r) {
@@ -121,15 +100,7 @@ class TradeFramesTest {
         static final Set<String> SYMBOLS = new java.util.LinkedHashSet<>(List.of("BTCUSDT", "ETHUSDT"));
 
         static Tick parse(byte[] value) throws InvalidRecordException {
-            JsonNode n;
-            try {
-                n = Json.DECIMALS.readTree(value);
-            } catch (java.io.IOException e) {
-                throw new InvalidRecordException("malformed JSON");
-            }
-            if (n == null || !n.isObject()) {
-                throw new InvalidRecordException("not a JSON object");
-            }
+            JsonNode n = RandomJson.objectTree(value);
             String symbol = n.path("symbol").asText(null);
             if (symbol == null || !SYMBOLS.contains(symbol)) {
                 throw new InvalidRecordException("unknown symbol '" + symbol + "' (crypto-prices.symbols: " + SYMBOLS + ")");

@@ -68,25 +68,13 @@ class ProductViewParserTest {
         int valid = 0;
         for (int i = 0; i < 20_000; i++) {
             String json = randomView(random);
-            Object expected = outcome(() -> TreeReference.parse(json.getBytes(StandardCharsets.UTF_8)));
-            Object actual = outcome(() -> parse(json));
+            Object expected = RandomJson.outcome(() -> TreeReference.parse(json.getBytes(StandardCharsets.UTF_8)));
+            Object actual = RandomJson.outcome(() -> parse(json));
             assertThat(actual).as(json).isEqualTo(expected);
             valid += expected instanceof ProductView ? 1 : 0;
         }
         // both outcomes are exercised
         assertThat(valid).isBetween(2_000, 18_000);
-    }
-
-    private interface Parse {
-        ProductView get() throws InvalidRecordException;
-    }
-
-    private static Object outcome(Parse p) {
-        try {
-            return p.get();
-        } catch (InvalidRecordException e) {
-            return "refused: " + e.getMessage();
-        }
     }
 
     private ProductView parse(String json) throws InvalidRecordException {
@@ -103,15 +91,7 @@ class ProductViewParserTest {
 
     /** Mostly well-formed views, each field now and then of another type, too long, repeated or missing. */
     private static String randomView(Random r) {
-        StringBuilder b = new StringBuilder("{");
-        for (String field : FIELDS) {
-            int copies = r.nextInt(40) == 0 ? 0 : r.nextInt(30) == 0 ? 2 : 1;
-            for (int c = 0; c < copies; c++) {
-                b.append(b.length() > 1 ? "," : "").append('"').append(field).append("\":");
-                b.append(r.nextInt(12) == 0 ? RandomJson.anyValue(r, 2) : usual(field, r));
-            }
-        }
-        return b.append('}').toString();
+        return RandomJson.object(r, FIELDS, 40, 30, 12, ProductViewParserTest::usual);
     }
 
     private static String usual(String field, Random r) {
@@ -128,15 +108,7 @@ class ProductViewParserTest {
     private static final class TreeReference {
 
         static ProductView parse(byte[] value) throws InvalidRecordException {
-            JsonNode n;
-            try {
-                n = Json.DECIMALS.readTree(value);
-            } catch (java.io.IOException e) {
-                throw new InvalidRecordException("malformed JSON");
-            }
-            if (n == null || !n.isObject()) {
-                throw new InvalidRecordException("not a JSON object");
-            }
+            JsonNode n = RandomJson.objectTree(value);
             return new ProductView(required(n, "id"), epochSeconds(n), FieldRules.text(n, "ip", 128),
                     FieldRules.text(n, "user_agent", 2048), FieldRules.text(n, "resolution", 128),
                     FieldRules.text(n, "device_id", 128), FieldRules.text(n, "api_version", 128),
