@@ -283,9 +283,7 @@ public final class Benchmark {
         double unnest = handLoop("Hand-written loop, unnest INSERT per batch, " + consumers + " consumers", "bench-clicks",
                 "bench_loop_unnest", "clickstream_data", HandLoop.Shape.CLICKS, consumers, HandLoop.Technique.UNNEST, records);
         // its code compiled first, as the pipeline's is before it is measured (clickstreamPipeline)
-        createTable("bench_loop_warmup", "clickstream_data");
-        new HandLoop(brokers, "bench-clicks", "bench-loop-warmup-" + System.nanoTime(), db, "bench_loop_warmup",
-                HandLoop.Shape.CLICKS, HandLoop.Technique.COPY, batchSize, warmup).run(consumers, STALL);
+        warmUpCopyLoop("bench-clicks", Map.of(), "bench_loop_warmup", "clickstream_data", HandLoop.Shape.CLICKS, consumers);
         sameTechniqueLoopRate = handLoop("Hand-written loop, COPY to staging + INSERT … ON CONFLICT, " + consumers
                 + " consumers", "bench-clicks", "bench_loop_copy", "clickstream_data", HandLoop.Shape.CLICKS, consumers,
                 HandLoop.Technique.COPY, records);
@@ -362,6 +360,15 @@ public final class Benchmark {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("TRUNCATE " + table);
         }
+    }
+
+    /** The COPY loop over the first {@code warmup} records from {@code from}, unmeasured, into a table of its own. */
+    private void warmUpCopyLoop(String topic, Map<TopicPartition, Long> from, String table, String like,
+                                HandLoop.Shape shape, int threads) throws Exception {
+        createTable(table, like);
+        String group = "bench-" + table + "-" + System.nanoTime();
+        startGroupAt(group, from);
+        new HandLoop(brokers, topic, group, db, table, shape, HandLoop.Technique.COPY, batchSize, warmup).run(threads, STALL);
     }
 
     /** Sets where a consumer group (with no member) reads next, for the partitions named. */
@@ -497,11 +504,8 @@ public final class Benchmark {
         }
         produceTicks(start, spanMs, n);
         if (warmup > 0) {
-            createTable("bench_loop_ticks_warmup", "stock.real_time_prices");
-            String group = "bench-loop-ticks-warmup-" + System.nanoTime();
-            startGroupAt(group, from);
-            new HandLoop(brokers, "binance-prices", group, db, "bench_loop_ticks_warmup", HandLoop.Shape.TICKS,
-                    HandLoop.Technique.COPY, batchSize, warmup).run(consumersOfTicks, STALL);
+            warmUpCopyLoop("binance-prices", from, "bench_loop_ticks_warmup", "stock.real_time_prices",
+                    HandLoop.Shape.TICKS, consumersOfTicks);
         }
         ticksLoopRate = handLoop("Hand-written loop, ticks: COPY to staging + INSERT … ON CONFLICT, "
                 + consumersOfTicks + " consumer(s)", "binance-prices", from, "bench_loop_ticks",
