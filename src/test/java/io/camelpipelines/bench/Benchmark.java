@@ -71,6 +71,8 @@ public final class Benchmark {
     private final int batchSize = Integer.getInteger("bench.batch-size", 5_000);
     /** Records the clickstream pipeline and its COPY loop each run through before they are measured. */
     private final int warmup = Integer.getInteger("bench.warmup", 100_000);
+    /** How many times a stage and its reference loop are measured, in turns (PairedRuns); 1 for once. */
+    private final int pairs = Integer.getInteger("bench.pairs", 3);
     private final int latencyRate = Integer.getInteger("bench.latency.rate", 5_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final List<Map<String, Object>> results = new ArrayList<>();
@@ -312,12 +314,77 @@ public final class Benchmark {
 
     private void clickstreamPipeline(List<byte[]> events) throws Exception {
         warmUpClickstream(events.subList(0, warmup));
+        Map<TopicPartition, Long> from = latestOffsets("clickstream");
         produce("clickstream", events);
+        clickstreamSink("clickstream pipeline", records, start -> record(
+                "clickstream pipeline: Kafka -> PostgreSQL clickstream_data (Camel route)", records, start, null, null));
+        pairs("clickstream pipeline", "Hand-written loop, COPY", records,
+                () -> {
+                    stopAndEmpty("clickstream-to-postgres", "clickstream_data");
+                    return copyLoop("bench-clicks", Map.of(), "bench_loop_copy_again", "clickstream_data",
+                            HandLoop.Shape.CLICKS, consumers, records);
+                },
+                () -> {
+                    startGroupAt(app.property("clickstream.sink.group"), from);
+                    return clickstreamSink("clickstream pipeline again", records, this::rate);
+                });
+    }
+
+    /** Starts the stopped clickstream sink and waits for {@code n} more records out; {@code done} measures them. */
+    private double clickstreamSink(String what, int n, java.util.function.LongToDoubleFunction done) throws Exception {
         double outBefore = startMeasuredRoute("clickstream-to-postgres", "clickstream");
         long start = System.nanoTime();
-        awaitProgress("clickstream pipeline", () -> app.metric("clickstream", Kind.OUT) - outBefore, records);
-        record("clickstream pipeline: Kafka -> PostgreSQL clickstream_data (Camel route)", records, start, null, null);
-        assertRows("clickstream_data", records);
+        awaitProgress(what, () -> app.metric("clickstream", Kind.OUT) - outBefore, n);
+        double rate = done.applyAsDouble(start);
+        assertRows("clickstream_data", n);
+        return rate;
+    }
+
+    /** Records/s of {@code n} records since {@code startNanos}, recorded nowhere. */
+    private double rate(long startNanos) {
+        return records / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /**
+     * Measures a stage and its loop again in turns ({@link PairedRuns}), after their first measurement, and adds the
+     * pairs to the stage's row: {@code stage} is the start of its scenario's name. Each side starts with both sides'
+     * sinks empty and the stage's route stopped: the loop's side stops and empties the stage's.
+     */
+    void pairs(String stage, String loop, long n, PairedRuns.Side loopAgain, PairedRuns.Side stageAgain)
+            throws Exception {
+        if (pairs <= 1) {
+            return;
+        }
+        Map<String, Object> row = row(stage);
+        Map<String, Object> loopRow = row(loop);
+        PairedRuns runs = PairedRuns.measure(pairs, n,
+                new double[] {((Number) loopRow.get("records_per_s")).doubleValue(), ((Number) row.get("records_per_s")).doubleValue()},
+                new double[] {((Number) loopRow.get("consumer_cpu_s_per_million")).doubleValue(),
+                        ((Number) row.get("consumer_cpu_s_per_million")).doubleValue()},
+                loopAgain, ConsumerCpu::loops, stageAgain, ConsumerCpu::pipelines);
+        row.put("paired", runs.toMap());
+        row.put("median_ratio_of_pairs", runs.summary());
+        Map<String, Object> m = runs.toMap();
+        note(String.format("%s: %d pairs in turns (loop, then stage) on the same records, loop %s rec/s, stage %s rec/s,"
+                        + " ratios %s, median %.2f; consumer CPU s per 1M records, loop %s, stage %s", stage, pairs,
+                thousands(m.get("loop_records_per_s")), thousands(m.get("stage_records_per_s")), m.get("ratios"),
+                runs.medianRatio(), m.get("loop_consumer_cpu_s_per_million"), m.get("stage_consumer_cpu_s_per_million")));
+    }
+
+    /** The last row whose scenario starts with {@code scenario}. */
+    private Map<String, Object> row(String scenario) {
+        return results.stream().filter(r -> r.get("scenario").toString().startsWith(scenario))
+                .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no row for " + scenario));
+    }
+
+    private static String thousands(Object rates) {
+        return ((List<?>) rates).stream().map(r -> String.format("%,d", (Long) r)).toList().toString();
+    }
+
+    Map<TopicPartition, Long> latestOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            return TopicOffsets.latest(admin, TopicOffsets.partitions(admin, topic));
+        }
     }
 
     /** Produce-to-row latency at a fixed rate: event timestamp = send time, row time = ingested_at. */
@@ -365,14 +432,30 @@ public final class Benchmark {
     /** The COPY loop over the first {@code warmup} records from {@code from}, unmeasured, into a table of its own. */
     private void warmUpCopyLoop(String topic, Map<TopicPartition, Long> from, String table, String like,
                                 HandLoop.Shape shape, int threads) throws Exception {
+        copyLoop(topic, from, table, like, shape, threads, warmup);
+    }
+
+    /**
+     * The COPY loop over {@code n} records from {@code from} into an empty table of its own, emptied again after it is
+     * counted (its rows must not linger, to be vacuumed, while the stage runs); its records/s, unrecorded.
+     */
+    private double copyLoop(String topic, Map<TopicPartition, Long> from, String table, String like,
+                            HandLoop.Shape shape, int threads, int n) throws Exception {
         createTable(table, like);
         String group = "bench-" + table + "-" + System.nanoTime();
         startGroupAt(group, from);
-        new HandLoop(brokers, topic, group, db, table, shape, HandLoop.Technique.COPY, batchSize, warmup).run(threads, STALL);
+        long start = System.nanoTime();
+        new HandLoop(brokers, topic, group, db, table, shape, HandLoop.Technique.COPY, batchSize, n).run(threads, STALL);
+        double rate = n / ((System.nanoTime() - start) / 1e9);
+        assertRows(table, n);
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE " + table);
+        }
+        return rate;
     }
 
     /** Sets where a consumer group (with no member) reads next, for the partitions named. */
-    private void startGroupAt(String group, Map<TopicPartition, Long> from) throws Exception {
+    void startGroupAt(String group, Map<TopicPartition, Long> from) throws Exception {
         if (from.isEmpty()) {
             return;
         }
@@ -498,10 +581,7 @@ public final class Benchmark {
         Instant start = Instant.parse("2021-01-01T00:00:00Z");
         long spanMs = Duration.ofDays(1).toMillis();
         int consumersOfTicks = Integer.parseInt(app.property("crypto-prices.sink.consumers"));
-        Map<TopicPartition, Long> from;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            from = TopicOffsets.latest(admin, TopicOffsets.partitions(admin, "binance-prices"));
-        }
+        Map<TopicPartition, Long> from = latestOffsets("binance-prices");
         produceTicks(start, spanMs, n);
         if (warmup > 0) {
             warmUpCopyLoop("binance-prices", from, "bench_loop_ticks_warmup", "stock.real_time_prices",
@@ -515,17 +595,33 @@ public final class Benchmark {
             awaitProgress("crypto-prices warm-up", () -> app.metric("crypto-prices", Kind.OUT) - before, warmup);
             stopAndEmpty("crypto-prices-to-postgres", "stock.real_time_prices");
         }
-        startGroupAt(app.property("crypto-prices.sink.group"), from);
-        double outBefore = startMeasuredRoute("crypto-prices-to-postgres", "crypto-prices");
-        long t0 = System.nanoTime();
-        awaitProgress("crypto-prices ticks", () -> app.metric("crypto-prices", Kind.OUT) - outBefore, n);
-        record("crypto-prices ticks: Kafka -> PostgreSQL stock.real_time_prices (Camel route)", n, t0, null, null);
+        ticksSink(from, n, start0 -> record("crypto-prices ticks: Kafka -> PostgreSQL stock.real_time_prices"
+                + " (Camel route)", n, start0, null, null));
+        pairs("crypto-prices ticks", "Hand-written loop, ticks", n,
+                () -> {
+                    stopAndEmpty("crypto-prices-to-postgres", "stock.real_time_prices");
+                    return copyLoop("binance-prices", from, "bench_loop_ticks_again", "stock.real_time_prices",
+                            HandLoop.Shape.TICKS, consumersOfTicks, n);
+                },
+                () -> ticksSink(from, n, start0 -> n / ((System.nanoTime() - start0) / 1e9)));
 
         io.camelpipelines.crypto.Candles candles = app.bean("candles", io.camelpipelines.crypto.Candles.class);
         resetPeakHeap();
         long t1 = System.nanoTime();
         int written = candles.rebuild(start, start.plusMillis(spanMs));
         record("crypto-prices candles (1m and 5m, " + written + " candles) from " + n + " ticks", n, t1, null, null);
+    }
+
+    /** Starts the stopped ticks sink from {@code from} and waits for {@code n} more ticks out; {@code done} measures them. */
+    private double ticksSink(Map<TopicPartition, Long> from, int n, java.util.function.LongToDoubleFunction done)
+            throws Exception {
+        startGroupAt(app.property("crypto-prices.sink.group"), from);
+        double outBefore = startMeasuredRoute("crypto-prices-to-postgres", "crypto-prices");
+        long start = System.nanoTime();
+        awaitProgress("crypto-prices ticks", () -> app.metric("crypto-prices", Kind.OUT) - outBefore, n);
+        double rate = done.applyAsDouble(start);
+        assertRows("stock.real_time_prices", n);
+        return rate;
     }
 
     /** {@code n} ticks of two symbols spread over {@code spanMs} from {@code start}. */
@@ -840,17 +936,20 @@ public final class Benchmark {
                 + "Elasticsearch mget, the latest/lowest fold and one bulk with if_seq_no per poll, and its best loop "
                 + "skips the read and the fold), insertMany (unordered) for MongoDB, a snappy Parquet file per date and poll "
                 + "for the lake. For clickstream also against the "
-                + "fastest of its three hand-written loops. JVM CPU s per 1M records is the whole JVM's CPU time (Kafka "
+                + "fastest of its three hand-written loops. The median of " + pairs + " pairs: for the PostgreSQL and MongoDB "
+                + "stages, the stage and its loop measured again in turns (loop, then stage) on the same records after the "
+                + "first pair, the median of the pairs' ratios and their range; one pair moved by up to a third between runs. JVM CPU s per 1M records is the whole JVM's CPU time (Kafka "
                 + "broker included) over the scenario; consumer CPU s per 1M records is that of the threads that consume "
                 + "and write only (camel-kafka's consumer threads for a pipeline stage, the loop's own for a loop), "
                 + "which varies far less between runs.\n\n");
-        md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | ratio to best loop | p50 ms "
-                + "| p99 ms | peak heap MB | CPU s: JVM / PostgreSQL | JVM CPU s per 1M records | consumer CPU s per 1M records |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | records | seconds | records/s | ratio to same-technique loop | median of " + pairs + " pairs "
+                + "(range) | ratio to best loop | p50 ms | p99 ms | peak heap MB | CPU s: JVM / PostgreSQL | JVM CPU s per 1M "
+                + "records | consumer CPU s per 1M records |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : results) {
-            md.append(String.format("| %s | %,d | %s | %,d | %s | %s | %s | %s | %,d | %s / %s | %s | %s |%n", r.get("scenario"),
+            md.append(String.format("| %s | %,d | %s | %,d | %s | %s | %s | %s | %s | %,d | %s / %s | %s | %s |%n", r.get("scenario"),
                     r.get("records"), r.get("seconds"), r.get("records_per_s"), dash(r.get("ratio_to_same_technique_loop")),
-                    dash(r.get("ratio_to_best_loop")), dash(r.get("p50_ms")),
+                    dash(r.get("median_ratio_of_pairs")), dash(r.get("ratio_to_best_loop")), dash(r.get("p50_ms")),
                     dash(r.get("p99_ms")), r.get("peak_heap_mb"), r.get("jvm_cpu_s"), r.get("postgres_cpu_s"),
                     r.get("jvm_cpu_s_per_million"), dash(r.get("consumer_cpu_s_per_million"))));
         }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,7 @@ import io.camelpipelines.productviews.ProductViewReports;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bson.Document;
 
@@ -45,6 +47,7 @@ final class ProductViewsBench {
         ProductViewGenerator generator = new ProductViewGenerator(1, 3, 5_000, 50_000);
         Instant now = Instant.now();
         produceToRemote(generator.next(views, now));
+        Map<TopicPartition, Long> from = bench.latestOffsets(app.property("product-views.topic"));
 
         double bridged = bench.startRoute("product-views-bridge", "product-views");
         long t0 = System.nanoTime();
@@ -66,31 +69,35 @@ final class ProductViewsBench {
                 loop.createIndex(index.get("key", Document.class));
             }
         }
-        if (loop.listIndexes().into(new java.util.ArrayList<>()).size() != store.listIndexes().into(new java.util.ArrayList<>()).size()) {
+        if (loop.listIndexes().into(new ArrayList<>()).size() != store.listIndexes().into(new ArrayList<>()).size()) {
             throw new IllegalStateException("the loop's collection lacks some of the store's indexes");
         }
         // the store starts right after the collections that measure its heap per view: so does the loop
-        usedHeapAfterGc();
-        bench.resetPeak();
-        long t1 = System.nanoTime();
-        new MongoHandLoop(app.property("kafka.brokers"), app.property("product-views.topic"), "bench-mongo-loop", loop,
-                batchSize, views).run(consumers, Benchmark.stall());
+        long looped = mongoLoop(loop, consumers, batchSize, views);
         double loopRate = bench.measure("Hand-written loop, kafka-clients -> MongoDB insertMany (unordered), " + consumers
-                + " consumer(s)", views, t1);
-        check("the insertMany loop's collection", loop.countDocuments(), views);
+                + " consumer(s)", views, System.nanoTime() - looped);
         bench.mongoLoopRate(loopRate);
-        loop.drop();
 
         long heapBefore = usedHeapAfterGc();
-        double stored = bench.startRoute("product-views-to-mongodb", "product-views");
-        long t2 = System.nanoTime();
-        Benchmark.awaitCount("product-views store", () -> app.metric("product-views", Kind.OUT) - stored, views);
-        bench.measure("product-views store: Kafka -> MongoDB product_views_records, unordered bulk insert by _id (Camel route)",
-                views, t2);
-        check("product_views_records", store.countDocuments(), views);
+        long stored = storeViews(store, views);
+        bench.measure("product-views store: Kafka -> MongoDB product_views_records, unordered bulk"
+                + " insert by _id (Camel route)", views, System.nanoTime() - stored);
         long perDocument = (usedHeapAfterGc() - heapBefore) / views;
         bench.note(String.format("product-views store: %,d bytes of heap per stored view in the embedded (in-memory) "
                 + "MongoDB, measured after GC over %,d views; `product-views.store.max-views` bounds it", perDocument, views));
+        bench.pairs("product-views store", "Hand-written loop, kafka-clients -> MongoDB", views,
+                () -> {
+                    // the store's views must not stay in the heap while the loop runs, nor the loop's after it
+                    app.context().getRouteController().stopRoute("product-views-to-mongodb");
+                    store.deleteMany(new Document());
+                    return views / (mongoLoop(loop, consumers, batchSize, views) / 1e9);
+                },
+                () -> {
+                    usedHeapAfterGc();
+                    bench.startGroupAt(app.property("product-views.store.group"), from);
+                    return views / (storeViews(store, views) / 1e9);
+                });
+        loop.drop();
 
         fill(store, generator, reportViews - views, now);
         check("product_views_records before the reports", store.countDocuments(), reportViews);
@@ -110,6 +117,32 @@ final class ProductViewsBench {
         }
         bench.measure("product-views reports of all " + dates.size() + " dates present (3 tables each) over "
                 + reportViews + " views", reportViews, t4);
+    }
+
+    /**
+     * The insertMany loop over the views into the empty {@code loop}; returns the nanoseconds it took, and empties the
+     * collection again after counting it, as the store's is emptied (deleteMany, not drop: both keep their structure).
+     */
+    private long mongoLoop(MongoCollection<Document> loop, int consumers, int batchSize, int views) throws Exception {
+        usedHeapAfterGc();
+        bench.resetPeak();
+        long start = System.nanoTime();
+        new MongoHandLoop(app.property("kafka.brokers"), app.property("product-views.topic"), "bench-mongo-loop-" + start,
+                loop, batchSize, views).run(consumers, Benchmark.stall());
+        long took = System.nanoTime() - start;
+        check("the insertMany loop's collection", loop.countDocuments(), views);
+        loop.deleteMany(new Document());
+        return took;
+    }
+
+    /** Starts the stopped store and waits for {@code views} more out; returns the nanoseconds that took. */
+    private long storeViews(MongoCollection<Document> store, int views) throws Exception {
+        double stored = bench.startRoute("product-views-to-mongodb", "product-views");
+        long start = System.nanoTime();
+        Benchmark.awaitCount("product-views store", () -> app.metric("product-views", Kind.OUT) - stored, views);
+        long took = System.nanoTime() - start;
+        check("product_views_records", store.countDocuments(), views);
+        return took;
     }
 
     private void produceToRemote(List<UpstreamView> views) throws Exception {
