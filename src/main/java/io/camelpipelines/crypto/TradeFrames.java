@@ -139,7 +139,7 @@ public class TradeFrames implements RecordParser<Tick> {
         } catch (NumberFormatException e) {
             d = null;
         }
-        return positive(field, d, v == null ? null : v.asText());
+        return positive(field, d, () -> v == null ? null : v.asText());
     }
 
     private static BigDecimal positive(FlatJsonObject n, String field) throws InvalidRecordException {
@@ -154,12 +154,14 @@ public class TradeFrames implements RecordParser<Tick> {
         } catch (NumberFormatException e) {
             d = null;
         }
-        return positive(field, d, n.typeName(field).equals("missing") ? null : n.asText(field));
+        return positive(field, d, () -> n.typeName(field).equals("missing") ? null : n.asText(field));
     }
 
-    private static BigDecimal positive(String field, BigDecimal d, String text) throws InvalidRecordException {
+    // the field's text only for the error: a valid tick's number is not turned back into text
+    private static BigDecimal positive(String field, BigDecimal d, java.util.function.Supplier<String> text)
+            throws InvalidRecordException {
         if (d == null || d.signum() <= 0) {
-            throw new InvalidRecordException(field + " '" + text + "' is not a positive number");
+            throw new InvalidRecordException(field + " '" + text.get() + "' is not a positive number");
         }
         return d;
     }

@@ -82,10 +82,15 @@ class ProductViewsIT {
                 "option must be an array");
         bad.put(view("b-" + marker + "-6", "p-x", 99_999_999_999_999L, "1").toString(), "time_stamp '99999999999999' is out of range");
         bad.put("{\"id\":\"b-" + marker + "-7\",", "malformed JSON");
+        // valid JSON the bridge forwards, but an integer beyond 64 bits has no BSON type: the store refuses it alone
+        String unstorable = "u-" + marker + "-1";
+        ObjectNode huge = view(unstorable, "p-x", day.getEpochSecond(), "1");
+        huge.putArray("option").add(new java.math.BigInteger("123456789012345678901234567890"));
 
         List<Map.Entry<String, String>> records = new ArrayList<>();
         good.values().forEach(v -> records.add(Map.entry(v.path("product_id").asText(), v.toString())));
         bad.keySet().forEach(v -> records.add(Map.entry("bad", v)));
+        records.add(Map.entry("bad", huge.toString()));
         // ten views twice, as a redelivering upstream would
         good.values().stream().limit(10).forEach(v -> records.add(Map.entry(v.path("product_id").asText(), v.toString())));
         sendToRemote(records);
@@ -111,8 +116,14 @@ class ProductViewsIT {
             assertThat(letters.get(value).reason()).as(value).contains(reason);
             assertThat(letters.get(value).route()).isEqualTo("product-views-bridge");
         });
+        List<TopicRecords.DeadLetter> refused = TopicRecords.deadLettersContaining(app.property("kafka.brokers"),
+                app.property("product-views.topic"), unstorable, 1, Duration.ofSeconds(60));
+        assertThat(refused.get(0).reason()).contains("cannot be written as BSON");
+        assertThat(refused.get(0).route()).isEqualTo("product-views-to-mongodb");
+        assertThat(views.countDocuments(Filters.eq("_id", unstorable))).isZero();
         System.out.printf("product-views: %d views (+10 sent twice) through the SASL bridge, %d documents, %d bad ones"
-                + " each in product_views.dlq with its field named%n", good.size(), stored.size(), bad.size());
+                + " each in product_views.dlq with its field named, 1 the store cannot write in %s.dlq%n", good.size(),
+                stored.size(), bad.size(), app.property("product-views.topic"));
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.camelpipelines.productviews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.MongoClientSettings;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.configuration.CodecConfigurationException;
+import org.junit.jupiter.api.Test;
+
+class ProductViewDocumentsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STORED_AT = 1_764_000_000_123L;
+
+    @Test
+    void encodesEveryGeneratedViewByteForByteAsTheDriverEncodesItsDocument() throws Exception {
+        ProductViewParser parser = new ProductViewParser();
+        List<ProductViewGenerator.UpstreamView> views = new ProductViewGenerator(1, 3, 500, 2_000)
+                .next(20_000, Instant.parse("2026-12-01T12:00:00Z"));
+        for (ProductViewGenerator.UpstreamView u : views) {
+            assertSameBytes(parser.parse(JSON.writeValueAsBytes(u)));
+        }
+    }
+
+    @Test
+    void encodesMissingFieldsAndAnyOptionValueAsTheDriverDoes() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("size", "XL");
+        nested.put("count", 3);
+        nested.put("none", null);
+        List<Object> options = new ArrayList<>(Arrays.asList("red", null, 7, 1L << 40, new BigDecimal("12.50"), true,
+                nested, List.of("a", 2), "ünïcødé ✓"));
+        assertSameBytes(new ProductView("v-1", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
+                null, null, options));
+        assertSameBytes(new ProductView("v-2", 0L, "10.0.0.1", "agent", "1920x1080", "d-1", "1.0", "12",
+                "2026-12-01 12:00:00", "https://shop/p/1", "", "c", "p-1", null));
+        assertSameBytes(new ProductView("v-3", -62_135_596_800L, "", "", "", "", "", "", "", "", "", "", "", List.of()));
+    }
+
+    @Test
+    void refusesAnOptionTheDriverCannotEncodeEitherAsTheDriverDoes() {
+        ProductView v = new ProductView("v-4", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(new BigInteger("123456789012345678901234567890")));
+        assertThatThrownBy(() -> driverBytes(v)).isInstanceOf(CodecConfigurationException.class);
+        assertThatThrownBy(() -> ProductViewDocuments.raw(v, STORED_AT)).isInstanceOf(CodecConfigurationException.class);
+    }
+
+    private static void assertSameBytes(ProductView v) {
+        assertThat(bytes(ProductViewDocuments.raw(v, STORED_AT))).as("view %s", v).isEqualTo(driverBytes(v));
+    }
+
+    private static byte[] driverBytes(ProductView v) {
+        Document d = ProductViewDocuments.of(v, new Date(STORED_AT));
+        return bytes(new RawBsonDocument(d, MongoClientSettings.getDefaultCodecRegistry().get(Document.class)));
+    }
+
+    private static byte[] bytes(RawBsonDocument d) {
+        ByteBuffer b = d.getByteBuffer().asNIO();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
