@@ -175,7 +175,19 @@ public class CopyBatchWriter<T> {
             out.write(iso, 0, iso.length);
             return;
         }
-        String s = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        if (value instanceof Long l) {
+            out.writeDecimal(l);
+            return;
+        }
+        if (value instanceof Integer i) {
+            out.writeDecimal(i);
+            return;
+        }
+        if (value instanceof BigDecimal d) {
+            out.writePlain(d);
+            return;
+        }
+        String s = value.toString();
         if (isPlainAscii(s)) {
             out.writeAscii(s);
             return;
@@ -235,6 +247,70 @@ public class CopyBatchWriter<T> {
             reserve(len);
             System.arraycopy(b, off, buf, count, len);
             count += len;
+        }
+
+        /**
+         * {@code Long.toString(v)} as ASCII, without the String: a tick's timestamp and trade id, made into text and
+         * copied, were 3 % of the ticks' consumer thread.
+         */
+        void writeDecimal(long v) {
+            if (v == Long.MIN_VALUE) {
+                writeAscii(Long.toString(v));
+                return;
+            }
+            reserve(20);
+            if (v < 0) {
+                buf[count++] = '-';
+                v = -v;
+            }
+            int end = count + digitCount(v);
+            for (int i = end - 1; i >= count; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            count = end;
+        }
+
+        /**
+         * {@code d.toPlainString()} as ASCII: written from the unscaled value when it has at most 18 digits (a price,
+         * a volume), so without toPlainString's StringBuilder and String, 8 % of the ticks' consumer thread.
+         */
+        void writePlain(BigDecimal d) {
+            int scale = d.scale();
+            if (scale < 0 || scale > 18 || d.precision() > 18) {
+                writeAscii(d.toPlainString());
+                return;
+            }
+            long u = d.unscaledValue().longValue();
+            reserve(40);
+            if (u < 0) {
+                buf[count++] = '-';
+                u = -u;
+            }
+            int integerDigits = Math.max(digitCount(u) - scale, 1);
+            int end = count + integerDigits + (scale > 0 ? 1 + scale : 0);
+            int i = end;
+            for (int k = 0; k < scale; k++) {
+                buf[--i] = (byte) ('0' + u % 10);
+                u /= 10;
+            }
+            if (scale > 0) {
+                buf[--i] = '.';
+            }
+            do {
+                buf[--i] = (byte) ('0' + u % 10);
+                u /= 10;
+            } while (u != 0);
+            count = end;
+        }
+
+        /** Digits of {@code v >= 0} in base 10; 1 for 0. */
+        private static int digitCount(long v) {
+            int n = 1;
+            for (long p = 10; n < 19 && v >= p; p *= 10) {
+                n++;
+            }
+            return n;
         }
 
         /** Text whose every char is below 0x80 (the caller checked): each char is its own byte. */

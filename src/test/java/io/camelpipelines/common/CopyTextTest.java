@@ -38,6 +38,12 @@ class CopyTextTest {
         assertThat(text("a\\b\tc\nd\re")).isEqualTo("a\\\\b\\tc\\nd\\re");
         assertThat(text("Zürich 🚀")).isEqualTo("Zürich 🚀");
         assertThat(text(42L)).isEqualTo("42");
+        assertThat(text(-7L)).isEqualTo("-7");
+        assertThat(text(Long.MIN_VALUE)).isEqualTo("-9223372036854775808");
+        assertThat(text(new BigDecimal("0.00"))).isEqualTo("0.00");
+        assertThat(text(new BigDecimal("-0.005"))).isEqualTo("-0.005");
+        assertThat(text(new BigDecimal("67250.12000000"))).isEqualTo("67250.12000000");
+        assertThat(text(new BigDecimal("123456789012345678.5"))).isEqualTo("123456789012345678.5");
     }
 
     private static String text(Object value) {
@@ -51,9 +57,9 @@ class CopyTextTest {
             case 0:
                 return null;
             case 1:
-                return new BigDecimal(r.nextLong()).movePointLeft(r.nextInt(6));
+                return randomDecimal(r);
             case 2:
-                return r.nextInt();
+                return r.nextBoolean() ? r.nextInt() : randomLong(r);
             default:
                 // mostly plain ASCII, as most values are; the rest mixes in escapes and multi-byte characters
                 boolean plain = r.nextInt(3) > 0;
@@ -64,6 +70,27 @@ class CopyTextTest {
                 }
                 return b.toString();
         }
+    }
+
+    /** Prices and volumes as they come, and the edges: zeros with a scale, negative scales, 18 and 19 digits. */
+    private static BigDecimal randomDecimal(Random r) {
+        long unscaled = switch (r.nextInt(4)) {
+            case 0 -> r.nextInt(1000) - 500;
+            case 1 -> randomLong(r);
+            case 2 -> (r.nextBoolean() ? 1 : -1) * (long) Math.pow(10, r.nextInt(19)) - r.nextInt(2);
+            default -> r.nextLong();
+        };
+        BigDecimal d = new BigDecimal(java.math.BigInteger.valueOf(unscaled), r.nextInt(26) - 4);
+        return r.nextInt(10) == 0 ? d.multiply(new BigDecimal(randomLong(r))) : d;
+    }
+
+    /** Longs of every length, with their extremes. */
+    private static long randomLong(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> Long.MIN_VALUE + r.nextInt(3);
+            case 1 -> Long.MAX_VALUE - r.nextInt(3);
+            default -> r.nextLong() >> r.nextInt(64);
+        };
     }
 
     private static byte[] reference(Object value) {
