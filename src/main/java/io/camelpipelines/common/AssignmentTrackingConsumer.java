@@ -1,7 +1,5 @@
 package io.camelpipelines.common;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,24 +11,22 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A Kafka consumer that stamps every record it returns with its partition's assignment: camel-kafka's batching
- * consumer keeps the records of a batch still being gathered across a rebalance, while the consumer, given the
- * partition again, fetches them anew from the last committed offset (or another consumer does). Such a batch would
- * hold records twice, or records of a partition this consumer no longer owns, and a sink whose files are named by a
- * batch's first offset (the lake) would then write a record into two files. {@link #current} drops them.
+ * A Kafka consumer that knows its partitions' assignments, so that each record of a batch can be told apart from a
+ * stale copy: camel-kafka's batching consumer keeps the records of a batch still being gathered across a rebalance,
+ * while the consumer, given the partition again, fetches them anew from the last committed offset (or another
+ * consumer does). Such a batch would hold records twice, or records of a partition this consumer no longer owns, and
+ * a sink whose files are named by a batch's first offset (the lake) would then write a record into two files.
+ * {@link AssignedCommits} notes each record's assignment as camel-kafka builds its exchange, right after the poll
+ * that fetched it and before the next one (the only call in which a rebalance changes the assignment);
+ * {@link #current} drops the records of an assignment that has ended.
  */
 public class AssignmentTrackingConsumer extends KafkaConsumer<Object, Object> {
 
-    // not "camel...": camel-kafka drops such headers before they reach the exchange
-    static final String ASSIGNMENT_HEADER = "pipelines.assignment";
     private static final AtomicLong ASSIGNMENTS = new AtomicLong();
 
     private final Map<TopicPartition, Long> assignment = new ConcurrentHashMap<>();
@@ -59,20 +55,9 @@ public class AssignmentTrackingConsumer extends KafkaConsumer<Object, Object> {
         super.subscribe(pattern, tracking(null));
     }
 
-    @Override
-    public ConsumerRecords<Object, Object> poll(Duration timeout) {
-        ConsumerRecords<Object, Object> records = super.poll(timeout);
-        for (TopicPartition p : records.partitions()) {
-            Long current = assignment.get(p);
-            if (current == null) {
-                continue;
-            }
-            byte[] stamp = ByteBuffer.allocate(Long.BYTES).putLong(current).array();
-            for (ConsumerRecord<Object, Object> r : records.records(p)) {
-                r.headers().add(ASSIGNMENT_HEADER, stamp);
-            }
-        }
-        return records;
+    /** The partition's current assignment (a number no other assignment in this JVM had), or null when not owned. */
+    Long assignmentOf(TopicPartition partition) {
+        return assignment.get(partition);
     }
 
     private ConsumerRebalanceListener tracking(ConsumerRebalanceListener delegate) {
@@ -112,14 +97,11 @@ public class AssignmentTrackingConsumer extends KafkaConsumer<Object, Object> {
     public static List<Exchange> current(List<Exchange> records) {
         List<Exchange> kept = new ArrayList<>(records.size());
         for (Exchange r : records) {
-            Object stamp = r.getMessage().removeHeader(ASSIGNMENT_HEADER);
-            if (stamp instanceof byte[] b && b.length == Long.BYTES
-                    && r.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof DefaultKafkaManualCommit commit
-                    && commit.getCamelExchangePayload().consumer instanceof AssignmentTrackingConsumer consumer) {
-                Long assigned = consumer.assignment.get(commit.getPartition());
-                if (assigned == null || assigned != ByteBuffer.wrap(b).getLong()) {
-                    continue;
-                }
+            if (r.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof AssignedCommits.Commit commit
+                    && commit.assignment() != null
+                    && commit.getCamelExchangePayload().consumer instanceof AssignmentTrackingConsumer consumer
+                    && !commit.assignment().equals(consumer.assignmentOf(commit.getPartition()))) {
+                continue;
             }
             kept.add(r);
         }

@@ -127,6 +127,7 @@ public class SharedConnections implements CamelConfiguration {
         // so each one makes its own from these settings (and a route stopped and started again still works)
         context.getRegistry().bind("instanceKafkaClients",
                 new InstanceKafkaClients(s.get("pipelines.instance-id", "camel-pipelines")));
+        context.getRegistry().bind("assignedCommits", new AssignedCommits());
         ElasticsearchComponent esComponent = context.getComponent("elasticsearch", ElasticsearchComponent.class);
         esComponent.setHostAddresses(Arrays.stream(esHosts.split(",")).map(String::trim)
                 .map(h -> h.replaceFirst("^https?://", "")).collect(java.util.stream.Collectors.joining(",")));

@@ -105,6 +105,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
         KafkaComponent remote = new KafkaComponent();
         remote.setKafkaClientFactory(new io.camelpipelines.common.InstanceKafkaClients(
                 s.get("pipelines.instance-id", "camel-pipelines")));
+        remote.setKafkaManualCommitFactory(new io.camelpipelines.common.AssignedCommits());
         remote.setPollExceptionStrategy(new KafkaPollRetry("product-views' remote Kafka cluster",
                 s.get("product-views.remote.brokers", "127.0.0.1:9093"),
                 s.get("product-views.remote.username", "product-views-bridge"),
