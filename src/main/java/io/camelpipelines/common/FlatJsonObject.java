@@ -40,6 +40,12 @@ public final class FlatJsonObject {
 
     /** As {@link #parse(byte[])}, keeping the arrays of the fields named, read as {@code Json.DECIMALS} reads them. */
     public static FlatJsonObject parse(byte[] json, Set<String> arrays) throws InvalidRecordException {
+        Map<String, Object> flat = FlatJsonScanner.fields(json, arrays);
+        return flat != null ? new FlatJsonObject(flat) : parseWithJackson(json, arrays);
+    }
+
+    /** As {@link #parse(byte[], Set)}, every document through Jackson: the reference the scanner is compared with. */
+    static FlatJsonObject parseWithJackson(byte[] json, Set<String> arrays) throws InvalidRecordException {
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 // rare: read it as the tree reader does, so a malformed document is called malformed the same way
@@ -69,6 +75,9 @@ public final class FlatJsonObject {
             return new FlatJsonObject(fields);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("malformed JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // a decimal BigDecimal cannot hold (1E3456789012): Jackson throws this one unwrapped
+            throw new InvalidRecordException("malformed JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable JSON: " + e.getMessage());
         }
@@ -77,6 +86,11 @@ public final class FlatJsonObject {
     private static JsonNodeType skip(JsonParser p, JsonNodeType type) throws IOException {
         p.skipChildren();
         return type;
+    }
+
+    /** The fields as read, for the comparison tests. */
+    Map<String, Object> fields() {
+        return fields;
     }
 
     /** A string field: absent or null gives null; another JSON type, too long, or a NUL character is refused. */

@@ -48,6 +48,12 @@ public class KafkaRecordBatch<T> {
                 valid.add(new ParsedRecord<>(parser.parse(value), record));
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetter(record, e.getMessage(), batch.getFromRouteId()));
+            } catch (RuntimeException e) {
+                // a parser reads only the record's bytes, so whatever else it throws is this record's doing: retried,
+                // the batch would fail again forever and stop the pipeline
+                DeadLetter letter = deadLetter(record, "unreadable record: " + e, batch.getFromRouteId());
+                LOG.warn("{}: record {} could not be read, sent to the dead-letter topic: {}", pipeline, letter.origin(), e.toString());
+                rejected.add(letter);
             }
         }
         metrics.count(pipeline, PipelineMetrics.Kind.IN, records.size());

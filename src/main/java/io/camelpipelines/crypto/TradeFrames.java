@@ -107,7 +107,8 @@ public class TradeFrames implements RecordParser<Tick> {
                 throw new InvalidRecordException("not a JSON object");
             }
             return n;
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // NumberFormatException: a decimal BigDecimal cannot hold (1E3456789012), which Jackson throws unwrapped
             throw new InvalidRecordException("unparseable frame: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }

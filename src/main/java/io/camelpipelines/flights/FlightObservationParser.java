@@ -29,7 +29,8 @@ public class FlightObservationParser implements RecordParser<FlightObservation> 
         JsonNode n;
         try {
             n = Json.DECIMALS.readTree(value);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // NumberFormatException: a decimal BigDecimal cannot hold (1E3456789012), which Jackson throws unwrapped
             throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (n == null || !n.isObject()) {

@@ -33,7 +33,8 @@ public class FoodOrderParser implements RecordParser<FoodOrder> {
         JsonNode n;
         try {
             n = JSON.readTree(value);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // NumberFormatException: a decimal BigDecimal cannot hold (1E3456789012), which Jackson throws unwrapped
             throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (n == null || !n.isObject()) {

@@ -65,6 +65,8 @@ class CryptoPricesPoisonIT {
         hostile.put(tick(firstId + 18).put("price", "1.5'; DROP TABLE stock.real_time_prices; --").toString(),
                 "price '1.5'; DROP TABLE stock.real_time_prices; --' is not a positive number");
         hostile.put("{\"symbol\":\"ETHUSDT\",\"trade_id\":" + (firstId + 19), "malformed JSON");
+        // a decimal BigDecimal cannot hold: Jackson throws a NumberFormatException of its own, which failed the batch
+        hostile.put("{\"symbol\":\"ETHUSDT\",\"price\":1E3456789012,\"trade_id\":" + (firstId + 20) + "}", "malformed JSON");
 
         List<String> good = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

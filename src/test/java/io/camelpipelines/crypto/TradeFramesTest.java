@@ -47,6 +47,8 @@ class TradeFramesTest {
                 "p '-1' is not a positive number");
         assertReason("{\"data\":{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"T\":\"soon\",\"E\":1,\"t\":1,\"p\":\"1\",\"q\":\"1\"}}",
                 "T must be a whole number");
+        // Jackson throws a NumberFormatException of its own for this one, unwrapped
+        assertReason("{\"data\":{\"e\":\"trade\",\"p\":1E3456789012}}", "unparseable frame");
     }
 
     private void assertReason(String frame, String reason) {
