@@ -3,6 +3,7 @@ package io.camelpipelines.common;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
@@ -22,8 +23,9 @@ import org.bson.RawBsonDocument;
  * {@code ON CONFLICT DO NOTHING} does in PostgreSQL. An insert needs no lookup and no replacement, which made it
  * twice as fast as bulk upserts in the benchmark. A document MongoDB refuses for itself (too large, invalid)
  * becomes a dead letter; a server that does not answer fails the batch, which the batch sink retries with backoff.
- * Each record comes as its BSON already ({@code toDocument}), written by its pipeline field by field: the driver's
- * own encoding of a {@code Document} looks up a codec per value.
+ * Each record is encoded to BSON by its pipeline's encoder, field by field (the driver's own encoding of a
+ * {@code Document} looks up a codec per value), a new encoder for each batch ({@code encoders}), which may then
+ * write the whole batch into one buffer.
  */
 public class MongoBatchWriter<T> {
 
@@ -33,16 +35,16 @@ public class MongoBatchWriter<T> {
     private final MongoClient client;
     private final String database;
     private final String collection;
-    private final Function<T, RawBsonDocument> toDocument;
+    private final Supplier<Function<T, RawBsonDocument>> encoders;
     private final PipelineMetrics metrics;
 
     public MongoBatchWriter(String pipeline, MongoClient client, String database, String collection,
-                            Function<T, RawBsonDocument> toDocument, PipelineMetrics metrics) {
+                            Supplier<Function<T, RawBsonDocument>> encoders, PipelineMetrics metrics) {
         this.pipeline = pipeline;
         this.client = client;
         this.database = database;
         this.collection = collection;
-        this.toDocument = toDocument;
+        this.encoders = encoders;
         this.metrics = metrics;
     }
 
@@ -59,6 +61,7 @@ public class MongoBatchWriter<T> {
         List<WriteModel<RawBsonDocument>> writes = new ArrayList<>(records.size());
         List<ParsedRecord<T>> sent = new ArrayList<>(records.size());
         List<DeadLetter> refused = new ArrayList<>();
+        Function<T, RawBsonDocument> toDocument = encoders.get();
         for (ParsedRecord<T> r : records) {
             try {
                 writes.add(new InsertOneModel<>(toDocument.apply(r.value())));

@@ -53,7 +53,7 @@ public class ProductViewsConfiguration extends PipelineConfiguration {
                 p.context().getRegistry().lookupByNameAndType(SharedConnections.MONGO_CLIENT, MongoClient.class),
                 s.get("product-views.store.database", "kafka_data_db"),
                 s.get("product-views.store.collection", "product_views_records"),
-                ProductViewDocuments::raw, p.metrics()));
+                ProductViewDocuments::batchEncoder, p.metrics()));
         p.bind("productViewGenerator", new ProductViewGenerator(
                 Double.parseDouble(s.get("product-views.simulator.rate", "20")),
                 s.getInt("product-views.simulator.days", 3), s.getInt("product-views.simulator.products", 500),

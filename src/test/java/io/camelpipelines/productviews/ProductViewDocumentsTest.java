@@ -37,6 +37,24 @@ class ProductViewDocumentsTest {
     }
 
     @Test
+    void encodesABatchIntoOneBufferEachDocumentAsTheDriverDoes() throws Exception {
+        ProductViewParser parser = new ProductViewParser();
+        ProductViewDocuments.Encoder encoder = new ProductViewDocuments.Encoder(16);
+        List<RawBsonDocument> documents = new ArrayList<>();
+        List<byte[]> expected = new ArrayList<>();
+        for (ProductViewGenerator.UpstreamView u : new ProductViewGenerator(1, 3, 500, 2_000)
+                .next(5_000, Instant.parse("2026-12-01T12:00:00Z"))) {
+            ProductView v = parser.parse(JSON.writeValueAsBytes(u));
+            documents.add(encoder.encode(v, STORED_AT));
+            expected.add(driverBytes(v));
+        }
+        // compared after the whole batch: the buffer grew many times meanwhile
+        for (int i = 0; i < documents.size(); i++) {
+            assertThat(bytes(documents.get(i))).as("document %d", i).isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
     void encodesMissingFieldsAndAnyOptionValueAsTheDriverDoes() {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("size", "XL");
@@ -56,11 +74,21 @@ class ProductViewDocumentsTest {
         ProductView v = new ProductView("v-4", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
                 null, null, List.of(new BigInteger("123456789012345678901234567890")));
         assertThatThrownBy(() -> driverBytes(v)).isInstanceOf(CodecConfigurationException.class);
-        assertThatThrownBy(() -> ProductViewDocuments.raw(v, STORED_AT)).isInstanceOf(CodecConfigurationException.class);
+        ProductView before = new ProductView("v-5", 1_700_000_000L, "10.0.0.1", null, null, null, null, null, null,
+                null, null, null, null, List.of("red"));
+        ProductView after = new ProductView("v-6", 1_700_000_001L, "10.0.0.2", null, null, null, null, null, null,
+                null, null, null, null, List.of());
+        ProductViewDocuments.Encoder encoder = new ProductViewDocuments.Encoder(64);
+        RawBsonDocument first = encoder.encode(before, STORED_AT);
+        assertThatThrownBy(() -> encoder.encode(v, STORED_AT)).isInstanceOf(CodecConfigurationException.class);
+        // the rest of the batch is encoded as if the refused view had never been there
+        RawBsonDocument next = encoder.encode(after, STORED_AT);
+        assertThat(bytes(first)).isEqualTo(driverBytes(before));
+        assertThat(bytes(next)).isEqualTo(driverBytes(after));
     }
 
     private static void assertSameBytes(ProductView v) {
-        assertThat(bytes(ProductViewDocuments.raw(v, STORED_AT))).as("view %s", v).isEqualTo(driverBytes(v));
+        assertThat(bytes(new ProductViewDocuments.Encoder(16).encode(v, STORED_AT))).as("view %s", v).isEqualTo(driverBytes(v));
     }
 
     private static byte[] driverBytes(ProductView v) {
