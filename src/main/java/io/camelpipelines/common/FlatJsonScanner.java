@@ -173,17 +173,24 @@ final class FlatJsonScanner {
             return null;
         }
         i = j;
-        if (fraction) {
+        int digits = j - intStart - (fraction ? 1 : 0);
+        if (digits > 18) {
+            if (!fraction) {
+                return null;
+            }
             return new BigDecimal(new String(b, start, j - start, StandardCharsets.ISO_8859_1));
-        }
-        if (intDigits > 18) {
-            return null;
         }
         long v = 0;
         for (int k = intStart; k < j; k++) {
-            v = v * 10 + (b[k] - '0');
+            if (b[k] != '.') {
+                v = v * 10 + (b[k] - '0');
+            }
         }
         v = negative ? -v : v;
+        if (fraction) {
+            // the value and scale new BigDecimal(text) gives, without the text: 12.50 is 1250 with scale 2
+            return BigDecimal.valueOf(v, digits - intDigits);
+        }
         return v == (int) v ? (Object) (int) v : (Object) v;
     }
 

@@ -49,6 +49,10 @@ class FlatJsonScannerTest {
                 .containsEntry("a", 1).containsEntry("b", -2147483649L).containsEntry("c", new java.math.BigDecimal("12.50"))
                 .containsEntry("d", "x y").containsEntry("f", Boolean.TRUE).hasSize(6);
         assertThat(scan("{\"a\":-0}")).containsEntry("a", 0);
+        assertThat(scan("{\"a\":-0.50,\"b\":-0.0,\"c\":123456789012345678.9,\"d\":12345678901234567.8}"))
+                .containsEntry("a", new java.math.BigDecimal("-0.50")).containsEntry("b", new java.math.BigDecimal("0.0"))
+                .containsEntry("c", new java.math.BigDecimal("123456789012345678.9"))
+                .containsEntry("d", new java.math.BigDecimal("12345678901234567.8"));
         assertThat(scan("{\"tags\":[ ],\"a\":[],\"o\":{ }}")).containsEntry("tags", java.util.List.of())
                 .containsEntry("a", com.fasterxml.jackson.databind.node.JsonNodeType.ARRAY)
                 .containsEntry("o", com.fasterxml.jackson.databind.node.JsonNodeType.OBJECT);
@@ -98,7 +102,10 @@ class FlatJsonScannerTest {
 
     private static String usual(String field, Random r) {
         return switch (field) {
-            case "price" -> r.nextInt(100_000) + "." + String.format("%08d", r.nextInt(100_000_000));
+            case "price" -> r.nextInt(4) > 0 ? r.nextInt(100_000) + "." + String.format("%08d", r.nextInt(100_000_000))
+                    // around the 18 digits a long holds, either side of zero
+                    : (r.nextBoolean() ? "-" : "") + Long.toString(r.nextLong() >>> r.nextInt(64)) + "."
+                    + "0".repeat(r.nextInt(3)) + Long.toString(r.nextLong() >>> r.nextInt(64));
             case "qty" -> r.nextBoolean() ? Long.toString(r.nextLong() >> r.nextInt(64)) : Integer.toString(r.nextInt());
             case "ok" -> Boolean.toString(r.nextBoolean());
             case "note" -> r.nextBoolean() ? "null" : "\"" + "word ".repeat(r.nextInt(5)) + "\"";
