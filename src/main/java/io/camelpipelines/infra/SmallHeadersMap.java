@@ -45,14 +45,13 @@ public final class SmallHeadersMap extends AbstractMap<String, Object> implement
         if (!(key instanceof String name)) {
             return -1;
         }
+        // one pass: keys differ ignoring case, so a key found by identity is the only one equalsIgnoreCase finds;
+        // two passes (identity, then equalsIgnoreCase) were 7 % of the ticks' consumer thread, mostly puts of new keys
         String[] k = keys;
+        int length = name.length();
         for (int i = 0; i < size; i++) {
-            if (k[i] == name) {
-                return i;
-            }
-        }
-        for (int i = 0; i < size; i++) {
-            if (k[i].equalsIgnoreCase(name)) {
+            String candidate = k[i];
+            if (candidate == name || (candidate.length() == length && candidate.equalsIgnoreCase(name))) {
                 return i;
             }
         }
