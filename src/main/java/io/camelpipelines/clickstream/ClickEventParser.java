@@ -67,9 +67,6 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
             return JSON.readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidRecordException("malformed JSON: " + e.getOriginalMessage());
-        } catch (NumberFormatException e) {
-            // a decimal BigDecimal cannot hold (1E3456789012), which Jackson throws unwrapped
-            throw new InvalidRecordException("malformed JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable JSON: " + e.getMessage());
         }
