@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,9 +18,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
  * then decides what it holds or why it is refused. Creating a Jackson parser and its buffers for each record was
  * about a third of the ticks' consumer thread, the parse included.
  * <p>
- * Outside the shape: escapes and any byte outside 0x20–0x7F in a text, a nested object or array that is not empty, a number with an
- * exponent or a leading zero or more than 18 digits, any other byte where a value or separator is expected, and
- * a document that is not an object. The content after the object's closing brace is not read, as Jackson does not.
+ * Outside the shape: escapes and any byte outside 0x20–0x7F in a text, a nested object or array that is not empty
+ * (but a kept array may hold those values and flat objects of them), a number with an exponent or a leading zero or
+ * more than 18 digits, any other byte where a value or separator is expected, and a document that is not an object. The content after the object's closing brace is not read, as Jackson does not.
  */
 final class FlatJsonScanner {
 
@@ -88,11 +90,84 @@ final class FlatJsonScanner {
             return null;
         }
         byte c = b[i];
+        if (c == '[' && arrays.contains(name)) {
+            return list();
+        }
         if (c == '[' || c == '{') {
             // only an empty one: a product view's usual "option":[]
-            return empty(c == '[' ? ']' : '}', c == '[' ? (arrays.contains(name) ? new ArrayList<>() : JsonNodeType.ARRAY)
-                    : JsonNodeType.OBJECT);
+            return empty(c == '[' ? ']' : '}', c == '[' ? JsonNodeType.ARRAY : JsonNodeType.OBJECT);
         }
+        return scalar();
+    }
+
+    /**
+     * A kept array of text, numbers, booleans, nulls and flat objects of them (a product view's options), as
+     * {@code Json.DECIMALS} reads it: a list, objects as insertion-ordered maps where the last of duplicate names wins,
+     * JSON null as null. Null when it holds anything else.
+     */
+    private List<Object> list() {
+        i++;
+        List<Object> items = new ArrayList<>();
+        skipSpace();
+        if (next(']')) {
+            return items;
+        }
+        while (true) {
+            Object item = i < b.length && b[i] == '{' ? flatObject() : scalar();
+            if (item == null) {
+                return null;
+            }
+            items.add(item == JsonNodeType.NULL ? null : item);
+            skipSpace();
+            if (next(']')) {
+                return items;
+            }
+            if (!next(',')) {
+                return null;
+            }
+            skipSpace();
+        }
+    }
+
+    private Map<String, Object> flatObject() {
+        i++;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        skipSpace();
+        if (next('}')) {
+            return fields;
+        }
+        while (true) {
+            String name = next('"') ? text(MAX_NAME) : null;
+            if (name == null) {
+                return null;
+            }
+            skipSpace();
+            if (!next(':')) {
+                return null;
+            }
+            skipSpace();
+            Object value = scalar();
+            if (value == null) {
+                return null;
+            }
+            fields.put(name, value == JsonNodeType.NULL ? null : value);
+            skipSpace();
+            if (next('}')) {
+                return fields;
+            }
+            if (!next(',')) {
+                return null;
+            }
+            skipSpace();
+        }
+    }
+
+    /** Text, a number, a boolean, or JsonNodeType.NULL for null; null when the value is none of them. */
+    private Object scalar() {
+        if (i >= b.length) {
+            return null;
+        }
+        byte c = b[i];
         if (c == '"') {
             i++;
             return text(MAX_TEXT);
@@ -194,8 +269,9 @@ final class FlatJsonScanner {
         return v == (int) v ? (Object) (int) v : (Object) v;
     }
 
+    // a ']' after a field's value is then refused by the object, which wants ',' or '}'
     private static boolean endsValue(byte c) {
-        return c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     private boolean literal(String word) {

@@ -31,6 +31,8 @@ class FlatJsonScannerTest {
             Object expected = outcome(() -> FlatJsonObject.parseWithJackson(json, ARRAYS).fields());
             Object actual = outcome(() -> FlatJsonObject.parse(json, ARRAYS).fields());
             assertThat(actual).as(new String(json, StandardCharsets.UTF_8)).isEqualTo(expected);
+            // and in the same order: an option's fields are stored in the order they came
+            assertThat(String.valueOf(actual)).isEqualTo(String.valueOf(expected));
             Map<String, Object> fast = FlatJsonScanner.fields(json, ARRAYS);
             if (fast != null) {
                 scanned++;
@@ -57,8 +59,13 @@ class FlatJsonScannerTest {
                 .containsEntry("a", com.fasterxml.jackson.databind.node.JsonNodeType.ARRAY)
                 .containsEntry("o", com.fasterxml.jackson.databind.node.JsonNodeType.OBJECT);
         assertThat(scan("{\"a\":999999999999999999}")).containsEntry("a", 999_999_999_999_999_999L);
+        Map<String, Object> dup = new java.util.LinkedHashMap<>();
+        dup.put("k", 3);
+        dup.put("j", null);
+        assertThat(scan("{\"tags\":[ {\"k\":\"a\",\"j\":null,\"k\":3} ,\"x\",1.50,null,false,{}]}").get("tags"))
+                .isEqualTo(java.util.Arrays.asList(dup, "x", new java.math.BigDecimal("1.50"), null, false, Map.of()));
         for (String given : new String[] {"{\"a\":1e3}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":\"\\n\"}", "{\"a\":\"ü\"}",
-                "{\"a\":[1]}", "{\"a\":{\"b\":1}}", "{\"a\":[]", "{\"a\":[ }", "{\"a\":1", "{\"a\":tru}", "{\"a\":1234567890123456789}", "[1]", "",
+                "{\"a\":[1]}", "{\"tags\":[[1]]}", "{\"tags\":[{\"a\":[]}]}", "{\"tags\":[1,]}", "{\"tags\":[1}", "{\"a\":1]}", "{\"a\":{\"b\":1}}", "{\"a\":[]", "{\"a\":[ }", "{\"a\":1", "{\"a\":tru}", "{\"a\":1234567890123456789}", "[1]", "",
                 "{\"a\":1,}", "{\"a\":\"\t\"}", "{'a':1}", "{\"a\":+1}", "{\"a\":truex}"}) {
             assertThat(FlatJsonScanner.fields(given.getBytes(StandardCharsets.UTF_8), ARRAYS)).as(given).isNull();
         }
@@ -83,7 +90,7 @@ class FlatJsonScannerTest {
         }
         if (r.nextInt(5) == 0) {
             json = json.substring(0, json.length() - 1) + (json.length() > 2 ? "," : "") + "\"tags\":"
-                    + RandomJson.anyArray(r, 1) + "}";
+                    + (r.nextBoolean() ? RandomJson.anyArray(r, 1) : options(r)) + "}";
         }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         switch (r.nextInt(12)) {
@@ -98,6 +105,17 @@ class FlatJsonScannerTest {
             default:
                 return bytes;
         }
+    }
+
+    /** An array as product views' options are: flat objects of text and numbers, now and then a repeated name. */
+    private static String options(Random r) {
+        StringBuilder b = new StringBuilder("[");
+        for (int n = r.nextInt(4), i = 0; i < n; i++) {
+            b.append(i > 0 ? ", " : "").append(r.nextInt(6) == 0 ? usual("qty", r)
+                    : RandomJson.object(r, new String[] {"option_label", "option_id", "price", "ok", "note"}, 3, 6, 12,
+                    FlatJsonScannerTest::usual));
+        }
+        return b.append(']').toString();
     }
 
     private static String usual(String field, Random r) {

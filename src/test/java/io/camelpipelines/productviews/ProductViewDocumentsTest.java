@@ -70,6 +70,39 @@ class ProductViewDocumentsTest {
     }
 
     @Test
+    void encodesAnyTextAndNestingAsTheDriverDoes() {
+        // two, three and four UTF-8 bytes, a lone surrogate of each kind, a NUL inside a value
+        String[] texts = {"é", "€ ✓", "😀 x", "a\uD800b", "\uDC00", "tail \uD83D", "a\u0000b", "", "ascii only"};
+        for (String t : texts) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(t.replace("\u0000", ""), t);
+            assertSameBytes(new ProductView(t.isEmpty() ? "v" : t, 1_700_000_000L, t, t, null, t, null, t, null, t, t,
+                    null, t, List.of(t, m, List.of(t))));
+        }
+        // deeper than the encoder writes itself: the codecs write it, the same bytes
+        Object deep = "x";
+        for (int i = 0; i < 12; i++) {
+            deep = i % 2 == 0 ? List.of(deep, i) : Map.of("k" + i, deep);
+        }
+        assertSameBytes(new ProductView("v-7", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(deep)));
+        // a decimal beside plain values: the whole array through the codecs
+        assertSameBytes(new ProductView("v-8", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
+                null, null, List.of("a", new BigDecimal("-0.10"), Map.of("n", new BigDecimal("1E+5")), false)));
+    }
+
+    @Test
+    void refusesANameWithANulAsTheDriverDoes() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("a\u0000b", 1);
+        ProductView v = new ProductView("v-9", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
+                null, null, List.of(m));
+        assertThatThrownBy(() -> driverBytes(v)).isInstanceOf(org.bson.BsonSerializationException.class);
+        assertThatThrownBy(() -> new ProductViewDocuments.Encoder(16).encode(v, STORED_AT))
+                .isInstanceOf(org.bson.BsonSerializationException.class);
+    }
+
+    @Test
     void refusesAnOptionTheDriverCannotEncodeEitherAsTheDriverDoes() {
         ProductView v = new ProductView("v-4", 1_700_000_000L, null, null, null, null, null, null, null, null, null,
                 null, null, List.of(new BigInteger("123456789012345678901234567890")));
