@@ -39,7 +39,7 @@ final class FlatJsonScanner {
     }
 
     /**
-     * The object's fields as {@link FlatJsonObject} keeps them (an empty array named in {@code arrays} as an empty
+     * The object's fields as {@link FlatJsonObject} keeps them (an array named in {@code arrays} as a
      * list), or null when Jackson must read it.
      */
     static Map<String, Object> fields(byte[] json, Set<String> arrays) {
@@ -48,19 +48,20 @@ final class FlatJsonScanner {
 
     private Map<String, Object> object() {
         skipSpace();
-        if (!next('{')) {
-            return null;
-        }
-        Map<String, Object> fields = new HashMap<>(32);
+        return next('{') ? members(new HashMap<>(32), true) : null;
+    }
+
+    /**
+     * The fields after an opening brace, to its closing one: the document's own, whose values may be kept arrays and
+     * whose nulls are noted as such, or an array's flat object's ({@code top} false), whose nulls are null.
+     */
+    private Map<String, Object> members(Map<String, Object> fields, boolean top) {
         skipSpace();
         if (next('}')) {
             return fields;
         }
         while (true) {
-            if (!next('"')) {
-                return null;
-            }
-            String name = text(MAX_NAME);
+            String name = next('"') ? text(MAX_NAME) : null;
             if (name == null) {
                 return null;
             }
@@ -69,11 +70,11 @@ final class FlatJsonScanner {
                 return null;
             }
             skipSpace();
-            Object value = value(name);
+            Object value = top ? value(name) : scalar();
             if (value == null) {
                 return null;
             }
-            fields.put(name, value);
+            fields.put(name, top || value != JsonNodeType.NULL ? value : null);
             skipSpace();
             if (next('}')) {
                 return fields;
@@ -113,7 +114,7 @@ final class FlatJsonScanner {
             return items;
         }
         while (true) {
-            Object item = i < b.length && b[i] == '{' ? flatObject() : scalar();
+            Object item = next('{') ? members(new LinkedHashMap<>(), false) : scalar();
             if (item == null) {
                 return null;
             }
@@ -121,39 +122,6 @@ final class FlatJsonScanner {
             skipSpace();
             if (next(']')) {
                 return items;
-            }
-            if (!next(',')) {
-                return null;
-            }
-            skipSpace();
-        }
-    }
-
-    private Map<String, Object> flatObject() {
-        i++;
-        Map<String, Object> fields = new LinkedHashMap<>();
-        skipSpace();
-        if (next('}')) {
-            return fields;
-        }
-        while (true) {
-            String name = next('"') ? text(MAX_NAME) : null;
-            if (name == null) {
-                return null;
-            }
-            skipSpace();
-            if (!next(':')) {
-                return null;
-            }
-            skipSpace();
-            Object value = scalar();
-            if (value == null) {
-                return null;
-            }
-            fields.put(name, value == JsonNodeType.NULL ? null : value);
-            skipSpace();
-            if (next('}')) {
-                return fields;
             }
             if (!next(',')) {
                 return null;
