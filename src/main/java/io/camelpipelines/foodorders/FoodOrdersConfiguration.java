@@ -75,6 +75,8 @@ public class FoodOrdersConfiguration extends PipelineConfiguration {
         p.bind("foodOrdersCapturePublisher", publisher);
         p.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,
                 "food-orders-capture-log", metrics, dataSource, s.get("food-orders.capture.slot", "food_orders_capture")));
+        p.bind("foodOrdersCaptureEngineStop", new CaptureEngineStop("food-orders", metrics,
+                s.getDuration("food-orders.capture.stop-timeout", Duration.ofSeconds(60))));
         if (capture && mode.equals("log")) {
             String slot = s.get("food-orders.capture.slot", "food_orders_capture");
             metrics.gauge("pipeline.capture.lag.bytes", "WAL the capture's replication slot holds on the source database:"
