@@ -134,6 +134,40 @@ public final class TopicRecords {
         return counts;
     }
 
+    /**
+     * How many records were ever written to a topic (the sum of its partitions' end offsets), read through one
+     * consumer kept open across the broker's restarts: while the broker is down it answers -1 within seconds.
+     */
+    public static final class EndOffsets implements AutoCloseable {
+        private final String topic;
+        private final KafkaConsumer<String, String> consumer;
+
+        public EndOffsets(String brokers, String topic, Map<String, Object> settings) {
+            this.topic = topic;
+            Properties p = new Properties();
+            p.putAll(settings);
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+            p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+            this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        }
+
+        public long sum() {
+            try {
+                List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+                return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            } catch (org.apache.kafka.common.KafkaException | NullPointerException brokerDown) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
     private static String header(ConsumerRecord<String, String> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -319,8 +319,9 @@ public final class ApplicationProcess implements AutoCloseable {
         for (int kill = 1; kill <= kills; kill++) {
             int before = progress.getAsInt();
             await().atMost(Duration.ofMinutes(2)).until(() -> progress.getAsInt() >= before + step);
+            int at = progress.getAsInt();
             kill();
-            System.out.printf("%s: kill -9 #%d at %d%n", test, kill, progress.getAsInt());
+            System.out.printf("%s: kill -9 #%d at %d%n", test, kill, at);
             start(null);
             long t0 = System.nanoTime();
             awaitHealthy(Duration.ofMinutes(5));
