@@ -154,7 +154,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     dataDir.resolve("kafka"),
                     secured ? new KafkaBroker.Sasl("kafka.brokers", s.get("kafka.username", "camel-pipelines"),
                             "kafka.password", secret(s, "kafka.password")) : null,
-                    certificates));
+                    certificates).jmxExclude(s.get("kafka.embedded.jmx-exclude", ".*")));
         }
         // product-views reads a remote cluster; unless one is named, a second broker stands in for it, with SASL
         if (s.getBoolean("product-views.enabled", true)
@@ -165,7 +165,8 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     s.getInt("product-views.remote.embedded.port", 9093), 0,
                     s.getInt("kafka.embedded.partitions", 4), dataDir.resolve("kafka-remote"),
                     new KafkaBroker.Sasl("product-views.remote.brokers", s.get("product-views.remote.username",
-                            "product-views-bridge"), "product-views.remote.password", password)));
+                            "product-views-bridge"), "product-views.remote.password", password))
+                    .jmxExclude(s.get("kafka.embedded.jmx-exclude", ".*")));
         }
         if (embedded("postgres", "postgres.url", s)) {
             plan.add(new PostgresServer(host,

@@ -1,5 +1,6 @@
 package io.camelpipelines.infra;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import javax.sql.DataSource;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -74,6 +77,20 @@ class EmbeddedServicesIT {
             assertThat(seqs).allMatch(s -> key.equals("key-" + (s % 4)));
         });
         assertThat(consumer.receive(uri, 1_000)).as("nothing beyond what was sent").isNull();
+    }
+
+    @Test
+    void theEmbeddedBrokersRegisterNoMBeansOfTheirOwnWhileTheClientsKeepTheirs() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        // the pipelines' consumers and producers are running in this JVM
+        assertThat(jmx.queryNames(new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)).isNotEmpty();
+        assertThat(jmx.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)).isNotEmpty();
+        for (String domain : List.of("kafka.server", "kafka.network", "kafka.log", "kafka.cluster", "kafka.controller")) {
+            // each broker's version (app-info) is registered whatever the filter says: one MBean per broker
+            assertThat(jmx.queryNames(new ObjectName(domain + ":*"), null))
+                    .filteredOn(name -> !"app-info".equals(name.getKeyProperty("type")))
+                    .as("MBeans of %s", domain).isEmpty();
+        }
     }
 
     @Test
