@@ -157,7 +157,7 @@ public final class TopicRecords {
                 List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
                 return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-            } catch (org.apache.kafka.common.KafkaException | NullPointerException brokerDown) {
+            } catch (org.apache.kafka.common.KafkaException brokerDown) {
                 return -1;
             }
         }
