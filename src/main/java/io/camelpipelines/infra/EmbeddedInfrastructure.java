@@ -146,6 +146,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                             s.get("elasticsearch.username", "camel-pipelines"), secret(s, "elasticsearch.password"))
                             : null));
         }
+        String brokerJmxExclude = s.get("kafka.embedded.jmx-exclude", ".*");
         if (embedded("kafka", "kafka.brokers", s)) {
             plan.add(new KafkaBroker("kafka", 1, host,
                     s.getInt("kafka.embedded.port", 9092),
@@ -154,7 +155,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     dataDir.resolve("kafka"),
                     secured ? new KafkaBroker.Sasl("kafka.brokers", s.get("kafka.username", "camel-pipelines"),
                             "kafka.password", secret(s, "kafka.password")) : null,
-                    certificates).jmxExclude(s.get("kafka.embedded.jmx-exclude", ".*")));
+                    certificates).jmxExclude(brokerJmxExclude));
         }
         // product-views reads a remote cluster; unless one is named, a second broker stands in for it, with SASL
         if (s.getBoolean("product-views.enabled", true)
@@ -166,7 +167,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     s.getInt("kafka.embedded.partitions", 4), dataDir.resolve("kafka-remote"),
                     new KafkaBroker.Sasl("product-views.remote.brokers", s.get("product-views.remote.username",
                             "product-views-bridge"), "product-views.remote.password", password))
-                    .jmxExclude(s.get("kafka.embedded.jmx-exclude", ".*")));
+                    .jmxExclude(brokerJmxExclude));
         }
         if (embedded("postgres", "postgres.url", s)) {
             plan.add(new PostgresServer(host,

@@ -81,7 +81,7 @@ public class KafkaBroker implements EmbeddedService {
 
     /**
      * Which of the broker's own MBeans are not registered ({@code metrics.jmx.exclude}, a regular expression over their
-     * names; empty registers them all). By default none is: the two embedded brokers registered 1,770 (one per
+     * names; empty registers them all). By default all of them are left out: the two embedded brokers registered 1,770 (one per
      * partition, request type and error code), seven in ten of this JVM's MBeans, and took half a second of the start
      * to do it, for metrics that a production broker shows in its own JVM, not in the application's. The clients'
      * MBeans (kafka.consumer, kafka.producer: lag, rates) are the clients' and stay.
