@@ -147,6 +147,11 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                             : null));
         }
         String brokerJmxExclude = s.get("kafka.embedded.jmx-exclude", ".*");
+        KafkaBroker.Threads defaults = KafkaBroker.Threads.EMBEDDED;
+        KafkaBroker.Threads brokerThreads = new KafkaBroker.Threads(
+                s.getInt("kafka.embedded.io-threads", defaults.io()),
+                s.getInt("kafka.embedded.network-threads", defaults.network()),
+                s.getInt("kafka.embedded.background-threads", defaults.background()));
         if (embedded("kafka", "kafka.brokers", s)) {
             plan.add(new KafkaBroker("kafka", 1, host,
                     s.getInt("kafka.embedded.port", 9092),
@@ -155,7 +160,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     dataDir.resolve("kafka"),
                     secured ? new KafkaBroker.Sasl("kafka.brokers", s.get("kafka.username", "camel-pipelines"),
                             "kafka.password", secret(s, "kafka.password")) : null,
-                    certificates).jmxExclude(brokerJmxExclude));
+                    certificates).jmxExclude(brokerJmxExclude).threads(brokerThreads));
         }
         // product-views reads a remote cluster; unless one is named, a second broker stands in for it, with SASL
         if (s.getBoolean("product-views.enabled", true)
@@ -167,7 +172,7 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
                     s.getInt("kafka.embedded.partitions", 4), dataDir.resolve("kafka-remote"),
                     new KafkaBroker.Sasl("product-views.remote.brokers", s.get("product-views.remote.username",
                             "product-views-bridge"), "product-views.remote.password", password))
-                    .jmxExclude(brokerJmxExclude));
+                    .jmxExclude(brokerJmxExclude).threads(brokerThreads));
         }
         if (embedded("postgres", "postgres.url", s)) {
             plan.add(new PostgresServer(host,

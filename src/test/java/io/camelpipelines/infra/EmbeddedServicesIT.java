@@ -4,12 +4,16 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import javax.management.MBeanServer;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A round trip through Camel endpoints on each of the four real embedded services. */
 class EmbeddedServicesIT {
@@ -82,15 +87,37 @@ class EmbeddedServicesIT {
     @Test
     void theEmbeddedBrokersRegisterNoMBeansOfTheirOwnWhileTheClientsKeepTheirs() throws Exception {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        // the pipelines' consumers and producers are running in this JVM
-        assertThat(jmx.queryNames(new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)).isNotEmpty();
-        assertThat(jmx.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)).isNotEmpty();
+        // the pipelines' consumers and producers run in this JVM (the route controller starts them in the background)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(jmx.queryNames(new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)).isNotEmpty();
+            assertThat(jmx.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)).isNotEmpty();
+        });
         for (String domain : List.of("kafka.server", "kafka.network", "kafka.log", "kafka.cluster", "kafka.controller")) {
             // each broker's version (app-info) is registered whatever the filter says: one MBean per broker
             assertThat(jmx.queryNames(new ObjectName(domain + ":*"), null))
                     .filteredOn(name -> !"app-info".equals(name.getKeyProperty("type")))
                     .as("MBeans of %s", domain).isEmpty();
         }
+    }
+
+    @Test
+    void theEmbeddedBrokersRunTheThreadPoolsTheConfigurationSets() {
+        int io = Integer.parseInt(context.resolvePropertyPlaceholders("{{kafka.embedded.io-threads}}"));
+        int network = Integer.parseInt(context.resolvePropertyPlaceholders("{{kafka.embedded.network-threads}}"));
+        int background = Integer.parseInt(context.resolvePropertyPlaceholders("{{kafka.embedded.background-threads}}"));
+        List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+        // network threads are named by node id and listener: data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0
+        Pattern networkThread = Pattern.compile(
+                "data-plane-kafka-network-thread-(\\d+)-ListenerName\\((\\w+)\\)-.*");
+        Map<String, Long> perListener = names.stream().map(networkThread::matcher)
+                .filter(Matcher::matches)
+                .collect(Collectors.groupingBy(m -> m.group(1) + "/" + m.group(2), Collectors.counting()));
+        long brokers = perListener.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count();
+        assertThat(brokers).as("embedded brokers running in this JVM").isGreaterThanOrEqualTo(1);
+        assertThat(perListener.values()).as("network threads per listener: %s", perListener).containsOnly((long) network);
+        // each broker runs two request handler pools (its own and its controller's)
+        assertThat(names).filteredOn(n -> n.startsWith("data-plane-kafka-request-handler-")).hasSize((int) (brokers * 2 * io));
+        assertThat(names).filteredOn(n -> n.startsWith("kafka-scheduler-")).hasSize((int) (brokers * background));
     }
 
     @Test
