@@ -51,7 +51,7 @@ public class KafkaBroker implements EmbeddedService {
      * The broker's thread pools: request handlers ({@code num.io.threads}, one pool for the broker and one for its
      * controller), network threads per listener ({@code num.network.threads}) and its scheduler
      * ({@code background.threads}). Kafka's defaults (8, 3, 10) size a dedicated server; in this JVM two brokers
-     * with them ran 70 threads, a fifth of the application's, on two cores that the pipelines share.
+     * with them ran 64 threads, a fifth of the application's, on two cores that the pipelines share.
      */
     public record Threads(int io, int network, int background) {
         public static final Threads EMBEDDED = new Threads(2, 1, 2);
