@@ -329,8 +329,23 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         if (known != null) {
             return known;
         }
-        return new StartupFailure("Embedded " + s.name() + " failed to start: " + cause
+        return new StartupFailure("Embedded " + s.name() + " failed to start: " + causes(cause)
                 + " (or set its connection property to use an external one)", cause);
+    }
+
+    /**
+     * The exception and what caused it, outermost first: a service's own message often says only that a step failed
+     * ("a fatal error while waiting for all of the SocketServer Acceptors to be started"), its causes say which
+     * (the listener, the address it could not bind).
+     */
+    static String causes(Throwable t) {
+        StringBuilder text = new StringBuilder(String.valueOf(t));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(t);
+        for (Throwable c = t.getCause(); c != null && seen.add(c) && seen.size() <= 5; c = c.getCause()) {
+            text.append(", caused by ").append(c);
+        }
+        return text.toString();
     }
 
     /** One row per service: name, address, how it runs. Also served by the platform-services route. */

@@ -159,6 +159,24 @@ class EmbeddedInfrastructureTest {
     }
 
     @Test
+    void aFailedStartNamesWhatCausedIt() {
+        Service kafka = new Service("kafka", true);
+        // the chain Kafka throws when a listener cannot bind: only the innermost causes name the listener and address
+        kafka.failure = new RuntimeException("Received a fatal error while waiting for all of the SocketServer Acceptors"
+                + " to be started", new RuntimeException("Unable to start acceptor for ListenerName(PLAINTEXT)",
+                new IllegalStateException("Socket server failed to bind to 127.0.0.1:40001: Address already in use.",
+                        new java.net.BindException("Address already in use"))));
+        kafka.release.countDown();
+        EmbeddedInfrastructure infrastructure = new EmbeddedInfrastructure();
+
+        assertThatThrownBy(() -> infrastructure.start(List.of(kafka)))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("Embedded kafka failed to start")
+                .hasMessageContaining("Unable to start acceptor for ListenerName(PLAINTEXT)")
+                .hasMessageContaining("Socket server failed to bind to 127.0.0.1:40001");
+    }
+
+    @Test
     void anAddressThatCannotBeReservedStartsNothing() {
         Service kafka = new Service("kafka", true);
         kafka.release.countDown();

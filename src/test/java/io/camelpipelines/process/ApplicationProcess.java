@@ -208,7 +208,7 @@ public final class ApplicationProcess implements AutoCloseable {
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("The application exited with " + process.exitValue() + " before it was"
-                        + " healthy:\n" + tail(40));
+                        + " healthy:\n" + firstErrors(5) + tail(40));
             }
             try {
                 return get("/observe/health").statusCode() == 200;
@@ -225,7 +225,8 @@ public final class ApplicationProcess implements AutoCloseable {
     public void awaitRoutesStarted(Duration timeout, String... routeIds) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
-                throw new AssertionError("The application exited with " + process.exitValue() + ":\n" + tail(40));
+                throw new AssertionError("The application exited with " + process.exitValue() + ":\n" + firstErrors(5)
+                        + tail(40));
             }
             try {
                 Map<String, String> states = routeStates();
@@ -347,6 +348,20 @@ public final class ApplicationProcess implements AutoCloseable {
             return all.anyMatch(l -> l.contains(text));
         } catch (IOException | java.io.UncheckedIOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The run's first ERROR lines, ahead of its tail: the tail of a failed start is the shutdown that followed, and
+     * a rerun of the test overwrites the log.
+     */
+    private String firstErrors(int lines) {
+        try (Stream<String> all = Files.lines(log())) {
+            String first = all.filter(l -> l.contains(" ERROR ")).limit(lines)
+                    .map(l -> l.length() > 500 ? l.substring(0, 500) + " ..." : l).collect(Collectors.joining("\n"));
+            return first.isEmpty() ? "" : "first ERROR lines:\n" + first + "\nlast lines:\n";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
         }
     }
 
