@@ -123,7 +123,7 @@ public class ElasticsearchNode implements EmbeddedService {
         Directories.delete(tmp);
         Files.createDirectories(tmp);
         copyConfigIfAbsent(home.resolve("config"), conf);
-        List<String> securitySettings = security == null ? List.of("-Expack.security.enabled=false") : secure(conf, tmp);
+        List<String> securitySettings = security == null ? List.of("-Expack.security.enabled=false") : secure(conf);
 
         List<String> command = new ArrayList<>();
         // a session of its own: where the kernel shares the cores between sessions first (autogroup), the node gets
@@ -243,10 +243,10 @@ public class ElasticsearchNode implements EmbeddedService {
     }
 
     /**
-     * The node's TLS files (Elasticsearch reads them only from its config directory) and its user, written by the
-     * distribution's own elasticsearch-users tool; the settings that turn security on.
+     * The node's TLS files (Elasticsearch reads them only from its config directory) and its user; the settings that
+     * turn security on.
      */
-    private List<String> secure(Path conf, Path tmp) throws Exception {
+    private List<String> secure(Path conf) throws Exception {
         Path certs = conf.resolve("certs");
         Files.createDirectories(certs);
         EmbeddedCertificates c = security.certificates();
@@ -254,19 +254,7 @@ public class ElasticsearchNode implements EmbeddedService {
         Files.copy(c.serverCertificatePem(), certs.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(c.serverKeyPem(), certs.resolve("server-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         // the file realm holds exactly this run's user
-        Files.writeString(conf.resolve("users"), "");
-        Files.writeString(conf.resolve("users_roles"), "");
-        ProcessBuilder users = new ProcessBuilder(home.resolve("bin/elasticsearch-users").toString(), "useradd",
-                security.user(), "-p", security.password(), "-r", "superuser").redirectErrorStream(true);
-        users.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
-        users.environment().put("ES_PATH_CONF", conf.toString());
-        users.environment().put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp + " -XX:-UsePerfData");
-        Process p = users.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new StartupFailure("elasticsearch-users could not add the embedded node's user: "
-                    + out.replace(security.password(), "***").trim());
-        }
+        FileRealmUsers.writeOnly(conf, security.user(), security.password(), "superuser");
         return List.of("-Expack.security.enabled=true",
                 "-Expack.security.http.ssl.enabled=true",
                 "-Expack.security.http.ssl.key=" + certs.resolve("server-key.pem"),

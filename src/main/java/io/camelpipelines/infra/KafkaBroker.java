@@ -6,12 +6,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Features;
@@ -29,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public class KafkaBroker implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    /** The threads inside {@link #start()}; see {@link #haltOnlyOutsideStarts()}. */
+    private static final Set<Thread> STARTING = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HALT_INSTALLED = new AtomicBoolean();
 
     private final String host;
     private final int requestedPort;
@@ -46,6 +54,9 @@ public class KafkaBroker implements EmbeddedService {
     private KafkaRaftServer server;
     private String jmxExclude = ".*";
     private Threads threads = Threads.EMBEDDED;
+    /** Where a port requested as 0 comes from (null: {@link Ports#free}); tests hand out a taken one. */
+    private IntSupplier freePort;
+    private boolean startedOnce;
 
     /**
      * The broker's thread pools: request handlers ({@code num.io.threads}, one pool for the broker and one for its
@@ -118,18 +129,111 @@ public class KafkaBroker implements EmbeddedService {
         return name;
     }
 
+    /**
+     * Starts the broker and waits until it answers. A port picked here (requested as 0) is free when picked but
+     * closed again until Kafka binds it, and another process may take it meanwhile: Kafka then fails with "a fatal
+     * error while waiting for all of the SocketServer Acceptors to be started" (seen once in a crash test's start).
+     * Before this broker ever ran, no client knows its ports yet, so such ports are picked again, up to three times.
+     */
     @Override
     public void start() throws Exception {
-        // a restart keeps the ports it had, so clients reconnect to the same address
-        port = Ports.claim(host, port != 0 ? port : requestedPort, "kafka.embedded.port");
-        controllerPort = Ports.claim(host, controllerPort != 0 ? controllerPort : requestedControllerPort,
-                "kafka.embedded.controller-port");
-        Files.createDirectories(logDir);
-        KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
-        formatIfNew();
-        server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        awaitReady();
+        haltOnlyOutsideStarts();
+        STARTING.add(Thread.currentThread());
+        try {
+            startPickingPortsAgain();
+        } finally {
+            STARTING.remove(Thread.currentThread());
+        }
+    }
+
+    /**
+     * Kafka's controller answers a failed start (its listener could not bind) by halting the JVM
+     * ({@code ProcessTerminatingFaultHandler}): this application would end with exit code 1, its services and routes not
+     * stopped, and no word of why beyond Kafka's own log line. A halt asked for by a thread that is starting a broker
+     * of this JVM becomes an exception instead, so that start fails, or picks its ports again, like any other.
+     * Everywhere else Kafka halts as it does by default.
+     */
+    private static void haltOnlyOutsideStarts() {
+        if (HALT_INSTALLED.compareAndSet(false, true)) {
+            Exit.setHaltProcedure((code, message) -> {
+                if (STARTING.contains(Thread.currentThread())) {
+                    throw new IllegalStateException("Kafka asked to halt the JVM (status " + code + ") while starting"
+                            + (message == null ? "" : ": " + message));
+                }
+                Runtime.getRuntime().halt(code);
+            });
+        }
+    }
+
+    private void startPickingPortsAgain() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            // a restart keeps the ports it had, so clients reconnect to the same address
+            port = pick(port, requestedPort, "kafka.embedded.port");
+            controllerPort = pick(controllerPort, requestedControllerPort, "kafka.embedded.controller-port");
+            Files.createDirectories(logDir);
+            KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
+            formatIfNew();
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                server.startup();
+            } catch (RuntimeException e) {
+                // a halted start left its servers running: the broker's, or the controller's with its raft log
+                close();
+                boolean picked = requestedPort == 0 || requestedControllerPort == 0;
+                if (startedOnce || !picked || attempt == 3 || !(bindFailed(e) || pickedPortTaken())) {
+                    throw e;
+                }
+                LOG.warn("Embedded {}: a port picked for it was taken before it could bind it (attempt {} of 3); picking"
+                        + " again. {}", name, attempt, EmbeddedInfrastructure.causes(e));
+                port = requestedPort == 0 ? 0 : port;
+                controllerPort = requestedControllerPort == 0 ? 0 : controllerPort;
+                continue;
+            }
+            awaitReady();
+            startedOnce = true;
+            return;
+        }
+    }
+
+    /** The controller's halt carries no cause: a picked port that another process holds now is the likely one. */
+    private boolean pickedPortTaken() {
+        return requestedPort == 0 && taken(port) || requestedControllerPort == 0 && taken(controllerPort);
+    }
+
+    private boolean taken(int candidate) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), candidate));
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean bindFailed(Throwable t) {
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 10; depth++, c = c.getCause()) {
+            if (c instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int pick(int current, int requested, String property) {
+        if (current == 0 && requested == 0) {
+            return freePort == null ? Ports.free(host) : freePort.getAsInt();
+        }
+        return Ports.claim(host, current != 0 ? current : requested, property);
+    }
+
+    KafkaBroker freePorts(IntSupplier source) {
+        this.freePort = source;
+        return this;
+    }
+
+    int controllerPort() {
+        return controllerPort;
     }
 
     private String protocol() {
