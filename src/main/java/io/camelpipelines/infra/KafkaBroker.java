@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -54,8 +55,8 @@ public class KafkaBroker implements EmbeddedService {
     private KafkaRaftServer server;
     private String jmxExclude = ".*";
     private Threads threads = Threads.EMBEDDED;
-    /** Where a port requested as 0 comes from (null: {@link Ports#free}); tests hand out a taken one. */
-    private IntSupplier freePort;
+    /** Where a port requested as 0 comes from; tests hand out a taken one. */
+    private ToIntFunction<String> freePort = Ports::free;
     private boolean startedOnce;
 
     /**
@@ -168,8 +169,10 @@ public class KafkaBroker implements EmbeddedService {
     private void startPickingPortsAgain() throws Exception {
         for (int attempt = 1; ; attempt++) {
             // a restart keeps the ports it had, so clients reconnect to the same address
-            port = pick(port, requestedPort, "kafka.embedded.port");
-            controllerPort = pick(controllerPort, requestedControllerPort, "kafka.embedded.controller-port");
+            IntSupplier free = () -> freePort.applyAsInt(host);
+            port = Ports.keepOrClaim(host, port, requestedPort, "kafka.embedded.port", free);
+            controllerPort = Ports.keepOrClaim(host, controllerPort, requestedControllerPort,
+                    "kafka.embedded.controller-port", free);
             Files.createDirectories(logDir);
             KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
             formatIfNew();
@@ -197,17 +200,7 @@ public class KafkaBroker implements EmbeddedService {
 
     /** The controller's halt carries no cause: a picked port that another process holds now is the likely one. */
     private boolean pickedPortTaken() {
-        return requestedPort == 0 && taken(port) || requestedControllerPort == 0 && taken(controllerPort);
-    }
-
-    private boolean taken(int candidate) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), candidate));
-            return false;
-        } catch (java.io.IOException e) {
-            return true;
-        }
+        return requestedPort == 0 && Ports.inUse(host, port) || requestedControllerPort == 0 && Ports.inUse(host, controllerPort);
     }
 
     private static boolean bindFailed(Throwable t) {
@@ -220,14 +213,7 @@ public class KafkaBroker implements EmbeddedService {
         return false;
     }
 
-    private int pick(int current, int requested, String property) {
-        if (current == 0 && requested == 0) {
-            return freePort == null ? Ports.free(host) : freePort.getAsInt();
-        }
-        return Ports.claim(host, current != 0 ? current : requested, property);
-    }
-
-    KafkaBroker freePorts(IntSupplier source) {
+    KafkaBroker freePorts(ToIntFunction<String> source) {
         this.freePort = source;
         return this;
     }

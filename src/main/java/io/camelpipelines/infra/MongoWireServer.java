@@ -29,10 +29,15 @@ public class MongoWireServer implements EmbeddedService {
 
     @Override
     public void start() {
-        // a restart keeps the port it had, so clients reconnect to the same address
-        port = Ports.claim(host, port != 0 ? port : requestedPort, "mongodb.embedded.port");
+        // a restart keeps the port it had, so clients reconnect to the same address; a port requested as 0 is
+        // picked by the system while binding it, so no other process can take it in between
+        int wanted = port != 0 ? port : requestedPort;
+        if (wanted != 0) {
+            Ports.claim(host, wanted, "mongodb.embedded.port");
+        }
         server = new MongoServer(new MemoryBackend());
-        server.bind(host, port);
+        server.bind(host, wanted);
+        port = server.getLocalAddress().getPort();
     }
 
     public String uri() {

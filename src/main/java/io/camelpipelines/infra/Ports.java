@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.function.IntSupplier;
 
 /** Port checks done before a service starts, so a clash is one clear line and not a bind stack trace. */
 public final class Ports {
@@ -20,14 +21,22 @@ public final class Ports {
         if (port == 0) {
             return free(host);
         }
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            return port;
-        } catch (IOException e) {
+        if (inUse(host, port)) {
             throw new StartupFailure("Port " + port + " on " + host + " is already in use: stop what holds it or change "
                     + property + " (0 picks a free port)");
         }
+        return port;
+    }
+
+    /**
+     * The port a service's start binds: the one it had (a restart: its clients know it), else the configured one
+     * ({@link #claim}), else one from {@code free} when both are 0.
+     */
+    public static int keepOrClaim(String host, int current, int requested, String property, IntSupplier free) {
+        if (current == 0 && requested == 0) {
+            return free.getAsInt();
+        }
+        return claim(host, current != 0 ? current : requested, property);
     }
 
     /**
@@ -46,6 +55,17 @@ public final class Ports {
             if (HANDED_OUT.add(port) || attempt >= 100) {
                 return port;
             }
+        }
+    }
+
+    /** Whether another socket holds the port now (a bind to it fails). */
+    public static boolean inUse(String host, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -44,7 +44,7 @@ class KafkaBrokerIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             AtomicInteger picks = new AtomicInteger();
             KafkaBroker broker = new KafkaBroker("kafka-it", 1, "127.0.0.1", 0, 0, 1, logDir, null)
-                    .freePorts(() -> picks.incrementAndGet() == n ? taken.getLocalPort() : Ports.free("127.0.0.1"));
+                    .freePorts(host -> picks.incrementAndGet() == n ? taken.getLocalPort() : Ports.free(host));
             try {
                 broker.start();
                 assertThat(picks.get()).as("ports picked: two per attempt").isEqualTo(4);
