@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
@@ -183,7 +183,7 @@ public class KafkaBroker implements EmbeddedService {
                 // a halted start left its servers running: the broker's, or the controller's with its raft log
                 close();
                 boolean picked = requestedPort == 0 || requestedControllerPort == 0;
-                if (startedOnce || !picked || attempt == 3 || !(bindFailed(e) || pickedPortTaken())) {
+                if (startedOnce || !picked || attempt == 3 || !pickedPortTaken()) {
                     throw e;
                 }
                 LOG.warn("Embedded {}: a port picked for it was taken before it could bind it (attempt {} of 3); picking"
@@ -198,19 +198,12 @@ public class KafkaBroker implements EmbeddedService {
         }
     }
 
-    /** The controller's halt carries no cause: a picked port that another process holds now is the likely one. */
+    /**
+     * Whether a port picked for this start is held by another process now that the failed start closed its own
+     * sockets. Kafka's error says so for the broker's listener, but the controller's halt carries no cause at all.
+     */
     private boolean pickedPortTaken() {
         return requestedPort == 0 && Ports.inUse(host, port) || requestedControllerPort == 0 && Ports.inUse(host, controllerPort);
-    }
-
-    private static boolean bindFailed(Throwable t) {
-        Throwable c = t;
-        for (int depth = 0; c != null && depth < 10; depth++, c = c.getCause()) {
-            if (c instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     KafkaBroker freePorts(ToIntFunction<String> source) {
