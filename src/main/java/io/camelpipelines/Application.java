@@ -177,6 +177,7 @@ public final class Application {
         });
         main.addMainListener(infrastructure);
         main.addMainListener(new io.camelpipelines.infra.HeapTrim());
+        main.addMainListener(new io.camelpipelines.infra.NativeHeapTrim());
         // Camel's watcher would run beside ours (a service queued for start cannot be taken back): ours only
         boolean reload = Boolean.parseBoolean(config.property("camel.main.routes-reload-enabled", "false"));
         main.addOverrideProperty("camel.main.routes-reload-enabled", "false");

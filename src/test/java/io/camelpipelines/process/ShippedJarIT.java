@@ -83,6 +83,14 @@ class ShippedJarIT {
         long live = Long.parseLong(heap.group(2));
         assertThat(committed).as(trim).isLessThanOrEqualTo(Long.parseLong(heap.group(3)))
                 .isLessThanOrEqualTo(2 * live);
+        // then the C library's freed memory went back to the system, through the JVM's own command, and the
+        // metrics count that trim: a JVM or C library without the command would log "not trimmed" instead
+        assertThat(app.logContains("Native heap trimmed in")).as(app.tail(40)).isTrue();
+        String metrics = app.get("/observe/metrics").body();
+        java.util.regex.Matcher trims = java.util.regex.Pattern
+                .compile("(?m)^pipelines_memory_native_trim_seconds_count\\S* (\\S+)$").matcher(metrics);
+        assertThat(trims.find()).as("pipelines_memory_native_trim_seconds_count in /observe/metrics").isTrue();
+        assertThat(Double.parseDouble(trims.group(1))).isGreaterThanOrEqualTo(1);
         // the PostgreSQL binaries were unpacked beside this application, not taken from a cache elsewhere
         try (Stream<Path> unpacked = Files.list(app.workDir().resolve("target/postgres"))) {
             assertThat(unpacked.filter(p -> Files.isExecutable(p.resolve("bin/postgres"))).count()).isEqualTo(1);
