@@ -2,8 +2,6 @@ package io.camelpipelines;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -174,13 +172,6 @@ class DeadLetterReplayIT {
     }
 
     private static long rows(DataSource db, String page) throws Exception {
-        try (Connection c = db.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT count(*) FROM clickstream_data WHERE page_url = ?")) {
-            st.setString(1, page);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return SqlCount.of(db, "SELECT count(*) FROM clickstream_data WHERE page_url = ?", page);
     }
 }

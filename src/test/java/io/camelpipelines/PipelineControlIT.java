@@ -1,8 +1,5 @@
 package io.camelpipelines;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,13 +119,6 @@ class PipelineControlIT {
     }
 
     private static long rows(DataSource db, String page) throws Exception {
-        try (Connection c = db.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT count(*) FROM clickstream_data WHERE page_url = ?")) {
-            st.setString(1, page);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return SqlCount.of(db, "SELECT count(*) FROM clickstream_data WHERE page_url = ?", page);
     }
 }

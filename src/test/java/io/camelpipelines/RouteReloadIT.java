@@ -2,9 +2,6 @@ package io.camelpipelines;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -188,14 +185,7 @@ class RouteReloadIT {
     }
 
     private long count(String sql, String pages) throws Exception {
-        DataSource db = app.bean(SharedConnections.DATA_SOURCE, DataSource.class);
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, pages + "%");
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return SqlCount.of(app.bean(SharedConnections.DATA_SOURCE, DataSource.class), sql, pages + "%");
     }
 
     private static String echoRoute(String reply) {

@@ -109,12 +109,27 @@ final class HandLoop {
 
     /** Runs until {@code target} records are written; fails if none is written for {@code stall}. */
     void run(int threads, Duration stall) throws Exception {
+        runConsumers(threads, stall, written, target, technique + " loop", this::consume);
+    }
+
+    /** What one of a loop's consumers runs, until its loop's target is written. */
+    interface Consumer {
+        void consume() throws Exception;
+    }
+
+    /**
+     * The multi-consumer loops' skeleton: {@code threads} consumers of one group, each on a thread of its own whose
+     * CPU time is measured, until {@code written} reaches {@code target}; fails naming the loop when nothing is
+     * written for {@code stall}, or with the first consumer's failure.
+     */
+    static void runConsumers(int threads, Duration stall, AtomicLong written, long target, String loop,
+                             Consumer consumer) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 workers.add(pool.submit(() -> ConsumerCpu.measured(() -> {
-                    consume();
+                    consumer.consume();
                     return null;
                 })));
             }
@@ -130,7 +145,7 @@ final class HandLoop {
                     last = written.get();
                     lastMove = System.nanoTime();
                 } else if (System.nanoTime() - lastMove > stall.toNanos()) {
-                    throw new IllegalStateException(technique + " loop stalled at " + last + " of " + target);
+                    throw new IllegalStateException(loop + " stalled at " + last + " of " + target);
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }

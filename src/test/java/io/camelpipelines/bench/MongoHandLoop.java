@@ -9,10 +9,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -59,37 +55,7 @@ final class MongoHandLoop {
 
     /** Runs until {@code target} documents are written; fails if none is written for {@code stall}. */
     void run(int threads, Duration stall) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                workers.add(pool.submit(() -> ConsumerCpu.measured(() -> {
-                    consume();
-                    return null;
-                })));
-            }
-            long last = -1;
-            long lastMove = System.nanoTime();
-            while (written.get() < target) {
-                for (Future<?> w : workers) {
-                    if (w.isDone()) {
-                        w.get();
-                    }
-                }
-                if (written.get() != last) {
-                    last = written.get();
-                    lastMove = System.nanoTime();
-                } else if (System.nanoTime() - lastMove > stall.toNanos()) {
-                    throw new IllegalStateException("insertMany loop stalled at " + last + " of " + target);
-                }
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            for (Future<?> w : workers) {
-                w.get(1, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        HandLoop.runConsumers(threads, stall, written, target, "insertMany loop", this::consume);
     }
 
     private void consume() throws Exception {

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelpipelines.RunningApplication;
+import io.camelpipelines.SqlCount;
 import io.camelpipelines.TopicRecords;
 import io.camelpipelines.common.SharedConnections;
 import org.junit.jupiter.api.Test;
@@ -421,12 +422,6 @@ class FlightsIT {
     }
 
     private static long count(DataSource db, String sql, String airline) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, airline);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return SqlCount.of(db, sql, airline);
     }
 }
