@@ -3,12 +3,11 @@ package io.camelpipelines.infra;
 import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * A MongoDB wire-protocol server in this JVM (no real mongod can be installed here). Its store is in
- * memory: Kafka is the source of truth, and the consumers that fill it replay their topic when it
- * starts empty (see the README).
+ * memory ({@link CompactMemoryBackend}): Kafka is the source of truth, and the consumers that fill it replay their
+ * topic when it starts empty (see the README).
  */
 public class MongoWireServer implements EmbeddedService {
 
@@ -35,7 +34,7 @@ public class MongoWireServer implements EmbeddedService {
         if (wanted != 0) {
             Ports.claim(host, wanted, "mongodb.embedded.port");
         }
-        server = new MongoServer(new MemoryBackend());
+        server = new MongoServer(new CompactMemoryBackend());
         server.bind(host, wanted);
         port = server.getLocalAddress().getPort();
     }
