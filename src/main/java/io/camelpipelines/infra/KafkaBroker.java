@@ -52,6 +52,9 @@ public class KafkaBroker implements EmbeddedService {
     private final EmbeddedCertificates tls;
     private int port;
     private int controllerPort;
+    /** The log cleaner's key map, per broker. */
+    static final int DEDUPE_BUFFER_BYTES = 1024 * 1024 + 1024;
+
     private KafkaRaftServer server;
     private String jmxExclude = ".*";
     private Threads threads = Threads.EMBEDDED;
@@ -258,9 +261,12 @@ public class KafkaBroker implements EmbeddedService {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.retention.hours", "168");
         // the log cleaner (it compacts __consumer_offsets) allocates its whole dedupe buffer on the heap at start:
-        // 128 MB by default, per broker, live for the JVM's life. 4 MB still maps 170,000 keys per pass: the keys of
-        // these compacted topics are consumer group partitions and capture positions, a few hundred.
-        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        // 128 MB by default, per broker, live for the JVM's life. The keys of these compacted topics are consumer
+        // group partitions and capture positions, a few hundred; just over Kafka's minimum (1 MB) maps 39,000 keys
+        // per pass, and a log with more is compacted in more passes. 4 MB and its array header took three of G1's
+        // 2 MB or two of its 4 MB regions (a humongous object, counted in the old generation's occupancy that
+        // starts concurrent cycles); 1 MB is an ordinary object in a 4 MB region, as G1 picks for a heap over 4 GB.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(DEDUPE_BUFFER_BYTES));
         p.put("metrics.jmx.exclude", jmxExclude);
         p.put("num.io.threads", String.valueOf(threads.io()));
         p.put("num.network.threads", String.valueOf(threads.network()));
