@@ -371,6 +371,19 @@ public class EmbeddedInfrastructure extends MainListenerSupport {
         return sb.toString();
     }
 
+    /** Before the heap is trimmed ({@link HeapTrim}, a listener after this one): what the brokers' start left idle. */
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        List<KafkaBroker> brokers;
+        synchronized (running) {
+            brokers = running.stream().filter(KafkaBroker.class::isInstance).map(KafkaBroker.class::cast).toList();
+        }
+        int released = brokers.stream().mapToInt(KafkaBroker::releaseIdleRaftBuffers).filter(n -> n > 0).sum();
+        if (released > 0) {
+            LOG.info("Embedded Kafka: {} idle 8 MB buffers of the KRaft log given back", released);
+        }
+    }
+
     @Override
     public void afterStop(BaseMainSupport main) {
         close();

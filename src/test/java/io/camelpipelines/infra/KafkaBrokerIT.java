@@ -111,6 +111,27 @@ class KafkaBrokerIT {
         }
     }
 
+    @Test
+    void theKraftLogsIdleBuffersAreGivenBackAndTheBrokerServesOnKeepingOneAtMost() throws Exception {
+        KafkaBroker broker = new KafkaBroker("kafka-it", 1, "127.0.0.1", 0, 0, 1, logDir, null);
+        try {
+            broker.start();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+                // a burst of metadata, as the pipelines' configuration makes at start
+                admin.createTopics(java.util.stream.IntStream.range(0, 40).mapToObj(i -> new NewTopic("burst-" + i, 4,
+                        (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
+            }
+            assertThat(broker.releaseIdleRaftBuffers()).as("idle buffers found (-1: not in this Kafka version)")
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(roundTrip(broker.bootstrap(), List.of("a", "b", "c"))).containsExactly("a", "b", "c");
+            // the controller's no-op records every 500 ms take a buffer again, one at a time
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(broker.releaseIdleRaftBuffers()).isBetween(0, 1));
+        } finally {
+            broker.close();
+        }
+    }
+
     /** Every record of a one-partition topic from its start, values by key. */
     private static Map<String, List<String>> readAll(String bootstrap, String topic) {
         Properties c = new Properties();
