@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 
 import javax.sql.DataSource;
 
-/** The one number a test's {@code SELECT count(…) … WHERE … = ?} query answers, its parameters bound in order. */
+/** The one number a test's {@code SELECT count(…) …} query answers, its {@code ?} parameters bound in order. */
 public final class SqlCount {
 
     private SqlCount() {

@@ -413,15 +413,11 @@ class FlightsIT {
     }
 
     private static long rows(DataSource db, String airline) throws Exception {
-        return count(db, "SELECT count(*) FROM flight_prices WHERE airline = ?", airline);
+        return SqlCount.of(db, "SELECT count(*) FROM flight_prices WHERE airline = ?", airline);
     }
 
     private static long distinctRows(DataSource db, String airline) throws Exception {
-        return count(db, "SELECT count(DISTINCT (flight_number, departure_time, source_site, scraped_at)) FROM flight_prices"
+        return SqlCount.of(db, "SELECT count(DISTINCT (flight_number, departure_time, source_site, scraped_at)) FROM flight_prices"
                 + " WHERE airline = ?", airline);
-    }
-
-    private static long count(DataSource db, String sql, String airline) throws Exception {
-        return SqlCount.of(db, sql, airline);
     }
 }
