@@ -82,7 +82,7 @@ public class DeadLetterPublisher implements AutoCloseable {
         if (producer == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = new KafkaProducer<>(kafka.config(Map.of(
+                    producer = new KafkaProducer<>(kafka.producerConfig(Map.of(
                             ProducerConfig.ACKS_CONFIG, "all",
                             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                             ProducerConfig.CLIENT_ID_CONFIG, "camel-pipelines-dlq")),

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.camelpipelines.infra.Settings;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -21,10 +22,12 @@ public final class KafkaClients {
 
     private final String brokers;
     private final Map<String, Object> connection;
+    private final String compression;
 
-    private KafkaClients(String brokers, Map<String, Object> connection) {
+    private KafkaClients(String brokers, Map<String, Object> connection, String compression) {
         this.brokers = brokers;
         this.connection = Map.copyOf(connection);
+        this.compression = compression;
     }
 
     /** The local cluster of these settings: kafka.brokers and kafka.security-protocol, kafka.sasl-*, kafka.ssl-*. */
@@ -47,7 +50,7 @@ public final class KafkaClients {
                 s.find("kafka.ssl-truststore-password").ifPresent(p -> c.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, p));
             });
         }
-        return new KafkaClients(brokers, c);
+        return new KafkaClients(brokers, c, s.get("camel.component.kafka.compression-codec", "snappy"));
     }
 
     /** A login module's JAAS line; the quotes in a password are escaped as the JAAS parser expects. */
@@ -61,6 +64,16 @@ public final class KafkaClients {
 
     public String brokers() {
         return brokers;
+    }
+
+    /**
+     * A producer's settings: {@link #config(Map)}, compressing with the codec the routes' producers use
+     * (camel.component.kafka.compression-codec), so one setting covers every batch this application writes to Kafka.
+     */
+    public Map<String, Object> producerConfig(Map<String, Object> own) {
+        Map<String, Object> out = config(own);
+        out.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        return out;
     }
 
     /** Address and security, plus a client's own settings (which may not override the security ones). */

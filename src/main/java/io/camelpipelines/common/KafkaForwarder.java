@@ -40,11 +40,10 @@ public class KafkaForwarder<T extends KafkaMessages.Keyed> extends org.apache.ca
     // created at the first batch: a disabled pipeline opens no connection
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(kafka.config(Map.of(
+            producer = new KafkaProducer<>(kafka.producerConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.CLIENT_ID_CONFIG, pipeline + "-forwarder",
                 "enable.metrics.push", false)), new StringSerializer(), new ByteArraySerializer());
         }

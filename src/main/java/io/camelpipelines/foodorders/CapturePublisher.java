@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.camelpipelines.common.KafkaClients;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -56,6 +58,7 @@ public class CapturePublisher implements AutoCloseable {
     private final String positionTopic;
     private final String transactionalId;
     private final Map<String, Object> clientProperties;
+    private final KafkaClients kafka;
     private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private KafkaProducer<byte[], byte[]> producer;
@@ -65,15 +68,16 @@ public class CapturePublisher implements AutoCloseable {
     private boolean lost;
     private volatile boolean closed;
 
-    public CapturePublisher(String name, String brokers, String topic, String positionTopic, String transactionalId,
-                            java.time.Duration transactionTimeout, Map<String, Object> clientProperties) {
+    public CapturePublisher(String name, KafkaClients kafka, String topic, String positionTopic, String transactionalId,
+                            java.time.Duration transactionTimeout) {
         this.transactionTimeout = transactionTimeout;
         this.name = name;
-        this.brokers = brokers;
+        this.brokers = kafka.brokers();
         this.topic = topic;
         this.positionTopic = positionTopic;
         this.transactionalId = transactionalId;
-        this.clientProperties = clientProperties;
+        this.clientProperties = kafka.config();
+        this.kafka = kafka;
     }
 
     /** Records published in committed transactions since start. */
@@ -240,14 +244,12 @@ public class CapturePublisher implements AutoCloseable {
             return;
         }
         ensureTopic();
-        Map<String, Object> p = new HashMap<>(clientProperties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        Map<String, Object> p = kafka.producerConfig(Map.of());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // an initial snapshot is one transaction: the coordinator must not abort it while the table is read
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
-        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // client telemetry's sender fails noisily when a producer closes during initTransactions (stop, interrupt)

@@ -67,10 +67,10 @@ public class FoodOrdersConfiguration extends PipelineConfiguration {
         }
 
         String topic = s.get("food-orders.topic", "food_orders_raw");
-        CapturePublisher publisher = new CapturePublisher("food-orders", p.shared().kafka().brokers(), topic,
+        CapturePublisher publisher = new CapturePublisher("food-orders", p.shared().kafka(), topic,
                 s.get("food-orders.capture.position-topic", topic + ".capture-position"),
                 s.get("food-orders.capture.transactional-id", "camel-pipelines-food-orders-capture"),
-                s.getDuration("food-orders.capture.transaction-timeout", Duration.ofMinutes(15)), p.shared().kafka().config());
+                s.getDuration("food-orders.capture.transaction-timeout", Duration.ofMinutes(15)));
         context.addService(publisher, true, true);
         p.bind("foodOrdersCapturePublisher", publisher);
         p.bind("foodOrdersLogCapture", new LogCapture("food-orders", publisher, context,

@@ -30,6 +30,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -49,6 +50,8 @@ import org.apache.parquet.io.LocalOutputFile;
  * evicted while it wrote must not replace the files of the instance that took its partitions over.
  */
 public class ParquetLake {
+
+    private static final int COMPRESSED_PAGE_BUFFER_START = 16 * 1024;
 
     private final String pipeline;
     private final Path root;
@@ -162,6 +165,10 @@ public class ParquetLake {
                 .withSchema(schema)
                 .withConf(hadoopConf)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
+                // the codec's output buffer starts at the page size (1 MB) unless told otherwise, a new one per file:
+                // with a file per date and batch that was a quarter of all the garbage the application makes
+                // (5.9 of 24 MB/s all-in-one); it grows to what a page needs, pages stay at 1 MB
+                .withCodecFactory(new CodecFactory(hadoopConf, COMPRESSED_PAGE_BUFFER_START))
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {
             for (GenericRecord r : rows) {

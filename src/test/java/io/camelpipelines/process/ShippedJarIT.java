@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.FileRecords;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,6 +101,50 @@ class ShippedJarIT {
 
     @Test
     @Order(2)
+    void everyBatchItWritesToKafkaIsCompressedWithTheConfiguredCodec() throws Exception {
+        String codec = configured("camel.component.kafka.compression-codec", "snappy");
+        Path logs = app.dataDir().resolve("kafka");
+        // written by camel-kafka's producers (the simulators' and ingest routes), the capture's transactional
+        // producer (orders and its position), the bridge's forwarder and the dead letters (the order simulator
+        // sends some records no pipeline accepts)
+        List<String> topics = List.of("clickstream", "binance-prices", "flight-data", "processed_product_views",
+                "food_orders_raw", "food_orders_raw.capture-position", "food_orders_raw.dlq");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(topics).allSatisfy(t -> assertThat(dataBatchCodecs(logs, t)).as(t).isNotEmpty()));
+        for (String topic : topics) {
+            assertThat(dataBatchCodecs(logs, topic)).as(topic).containsOnlyKeys(codec);
+        }
+    }
+
+    /** How many record batches of each codec the broker's log of a topic holds; transaction markers left out. */
+    private static Map<String, Integer> dataBatchCodecs(Path logs, String topic) throws IOException {
+        Map<String, Integer> codecs = new java.util.TreeMap<>();
+        try (Stream<Path> partitions = Files.list(logs)) {
+            for (Path partition : partitions.filter(p -> p.getFileName().toString().matches(
+                    java.util.regex.Pattern.quote(topic) + "-\\d+")).toList()) {
+                try (Stream<Path> segments = Files.list(partition)) {
+                    for (Path segment : segments.filter(p -> p.toString().endsWith(".log")).toList()) {
+                        // read-only, and closed without close(): that trims the file to what was read, and the
+                        // running broker appends to its last segment meanwhile
+                        FileRecords records = FileRecords.open(segment.toFile(), false, false, 0, false);
+                        try {
+                            for (FileChannelRecordBatch batch : records.batches()) {
+                                if (!batch.isControlBatch()) {
+                                    codecs.merge(batch.compressionType().name, 1, Integer::sum);
+                                }
+                            }
+                        } finally {
+                            records.closeHandlers();
+                        }
+                    }
+                }
+            }
+        }
+        return codecs;
+    }
+
+    @Test
+    @Order(3)
     void aSecondInstanceOnTheSameDataDirectoryIsRefusedAndTheFirstGoesOn() throws Exception {
         try (ApplicationProcess second = ApplicationProcess.prepare("shipped-jar-it-second",
                 Map.of("pipelines.data-dir", app.dataDir().toString()))) {
@@ -115,7 +161,7 @@ class ShippedJarIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void sigtermStopsEverythingWithExitCodeZeroAndLeavesNothingBehind() throws Exception {
         Set<Integer> ports = app.ports();
         assertThat(ports).hasSize(6);
@@ -138,7 +184,12 @@ class ShippedJarIT {
     }
 
     private static String captureMode() throws IOException {
-        String override = System.getProperty("app.food-orders.capture.mode");
+        return configured("food-orders.capture.mode", "log");
+    }
+
+    /** A setting as the application gets it: an app.* system property of the test run, else application.properties. */
+    private static String configured(String name, String defaultValue) throws IOException {
+        String override = System.getProperty("app." + name);
         if (override != null) {
             return override;
         }
@@ -146,7 +197,7 @@ class ShippedJarIT {
         try (var in = Files.newBufferedReader(app.workDir().resolve("application.properties"))) {
             p.load(in);
         }
-        return p.getProperty("food-orders.capture.mode", "log").trim();
+        return p.getProperty(name, defaultValue).trim();
     }
 
     /** The ids the route files declare: a route or templated route per file, id = file name; templates are not routes. */
