@@ -158,6 +158,15 @@ public class ParquetLake {
         return target.resolveSibling("." + target.getFileName() + ".tmp");
     }
 
+    /**
+     * The codecs for one file. Left to the writer, the codec's output buffer starts at the page size (1 MB), a new
+     * one per file: with a file per date and batch that was a quarter of all the garbage the application made
+     * (5.9 of 24 MB/s all-in-one). This one starts small and grows to what a page needs; pages stay at 1 MB.
+     */
+    public static CodecFactory codecs(Configuration hadoopConf) {
+        return new CodecFactory(hadoopConf, COMPRESSED_PAGE_BUFFER_START);
+    }
+
     private void writeHidden(Path target, List<GenericRecord> rows) throws IOException {
         Files.createDirectories(target.getParent());
         Path tmp = hidden(target);
@@ -165,10 +174,7 @@ public class ParquetLake {
                 .withSchema(schema)
                 .withConf(hadoopConf)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
-                // the codec's output buffer starts at the page size (1 MB) unless told otherwise, a new one per file:
-                // with a file per date and batch that was a quarter of all the garbage the application makes
-                // (5.9 of 24 MB/s all-in-one); it grows to what a page needs, pages stay at 1 MB
-                .withCodecFactory(new CodecFactory(hadoopConf, COMPRESSED_PAGE_BUFFER_START))
+                .withCodecFactory(codecs(hadoopConf))
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {
             for (GenericRecord r : rows) {

@@ -68,6 +68,7 @@ final class LakeHandLoop {
                     Path tmp = target0.resolveSibling("." + name + ".tmp");
                     try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(tmp))
                             .withSchema(schema).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY)
+                            .withCodecFactory(ParquetLake.codecs(conf))
                             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
                         for (GenericRecord row : d.getValue()) {
                             w.write(row);
