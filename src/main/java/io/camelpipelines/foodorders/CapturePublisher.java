@@ -2,7 +2,6 @@ package io.camelpipelines.foodorders;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.camelpipelines.common.KafkaClients;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,11 +51,9 @@ public class CapturePublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CapturePublisher.class);
 
     private final String name;
-    private final String brokers;
     private final String topic;
     private final String positionTopic;
     private final String transactionalId;
-    private final Map<String, Object> clientProperties;
     private final KafkaClients kafka;
     private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private final AtomicLong published = new AtomicLong();
@@ -72,11 +68,9 @@ public class CapturePublisher implements AutoCloseable {
                             java.time.Duration transactionTimeout) {
         this.transactionTimeout = transactionTimeout;
         this.name = name;
-        this.brokers = kafka.brokers();
         this.topic = topic;
         this.positionTopic = positionTopic;
         this.transactionalId = transactionalId;
-        this.clientProperties = kafka.config();
         this.kafka = kafka;
     }
 
@@ -185,8 +179,7 @@ public class CapturePublisher implements AutoCloseable {
      */
     public synchronized Map<String, byte[]> positions() {
         ensureProducer();
-        Map<String, Object> c = new HashMap<>(clientProperties);
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        Map<String, Object> c = kafka.config();
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-position-" + UUID.randomUUID());
@@ -288,8 +281,7 @@ public class CapturePublisher implements AutoCloseable {
             return;
         }
         Properties a = new Properties();
-        a.putAll(clientProperties);
-        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        a.putAll(kafka.config());
         try (Admin admin = Admin.create(a)) {
             NewTopic t = new NewTopic(positionTopic, 1, (short) -1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
