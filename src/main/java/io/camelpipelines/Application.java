@@ -12,6 +12,7 @@ import io.camelpipelines.infra.EmbeddedInfrastructure;
 import io.camelpipelines.infra.HawtioConsole;
 import io.camelpipelines.infra.HttpAuthentication;
 import io.camelpipelines.infra.InstanceId;
+import io.camelpipelines.infra.JvmRelaunch;
 import io.camelpipelines.infra.RouteFileReloader;
 import io.camelpipelines.infra.StartupFailure;
 import io.camelpipelines.infra.TempDirectory;
@@ -53,6 +54,7 @@ public final class Application {
             ConfigFiles config = ConfigFiles.resolve();
             temp = TempDirectory.install(
                     Path.of(config.property("pipelines.data-dir", "data")).toAbsolutePath().normalize().resolve("tmp"));
+            LOG.info(JvmRelaunch.outcome());
             Main main = newMain(config, infrastructure);
             stopOnSignals(main);
             exitCode = main.run(args);

@@ -56,6 +56,13 @@ public final class HeapTrim extends MainListenerSupport {
                     before >> 20);
             return;
         }
+        if (dampsShrinking()) {
+            // the serial collector gives back none of the excess at the first System.gc() in a row, then 10 %, 40 %
+            // and all of it at the fourth (so a program that collects between phases does not shrink only to grow)
+            for (int more = 0; more < 3; more++) {
+                collectFully(System::gc, HeapTrim::fullCollections, ATTEMPTS, Duration.ofMillis(200));
+            }
+        }
         MemoryUsage after = heap();
         LOG.info("Heap after start: {} MB committed, {} MB of it live (was {} MB; pipelines.memory.max-heap-free-percent={})",
                 after.getCommitted() >> 20, after.getUsed() >> 20, before >> 20, maxFree);
@@ -82,6 +89,11 @@ public final class HeapTrim extends MainListenerSupport {
         List<GarbageCollectorMXBean> full = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(c -> c.getName().contains("Old") || c.getName().contains("MarkSweep")).toList();
         return full.isEmpty() ? -1 : full.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    /** The serial collector's old generation ("MarkSweepCompact"). */
+    static boolean dampsShrinking() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(c -> c.getName().equals("MarkSweepCompact"));
     }
 
     private static boolean commandLineSets(String flag) {

@@ -15,8 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camelpipelines.process.ApplicationProcess;
 
 /**
- * The application JVM's resident memory while every simulator runs, started as {@code java -jar} starts it (no heap
- * flag), in the two ways it runs: alone on its embedded services, where its JVM also holds both Kafka brokers and the
+ * The application JVM's resident memory while every simulator runs, started as {@code java -jar} starts it (no
+ * flag: the jar restarts its JVM with {@code pipelines.jvm.options} and its class-data archive), in the two ways it
+ * runs: alone on its embedded services, where its JVM also holds both Kafka brokers and the
  * in-memory MongoDB, and against the {@code services} command in another process, as against compose or a cluster.
  * RSS is read at 1, 2, 5 and 10 minutes after the start, with the records each pipeline wrote by then, so a figure
  * always comes with the work done. Results: bench/results/memory.md and .json.
@@ -81,6 +82,9 @@ final class MemoryBench {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("mode", mode);
             r.put("health_s", Math.round(health * 10) / 10.0);
+            // what the JVM ran with: the options the jar restarted it with (pipelines.jvm.options, the archive)
+            r.put("jvm", java.nio.file.Files.readAllLines(app.log()).stream().filter(l -> l.contains("JVM "))
+                    .map(l -> l.substring(l.indexOf("JVM "))).findFirst().orElse("?"));
             r.put("samples", samples);
             return r;
         } finally {
@@ -108,8 +112,9 @@ final class MemoryBench {
         Files.writeString(dir.resolve("memory.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
         StringBuilder md = new StringBuilder("# Memory of the application JVM, all simulators running\n\n");
         md.append(String.format("Run `mvn -Pbench -DskipTests verify -Dbench.only=memory` (%s, %d cores, %s). The "
-                + "shipped jar started as `java -jar` starts it, with the JVM's default heap and collector and the "
-                + "default configuration: every pipeline and its simulator running. RSS from /proc; the records each "
+                + "shipped jar started as `java -jar` starts it, no flag given: it restarts its JVM with "
+                + "`pipelines.jvm.options` and its class-data archive (the JVM line below), with the default "
+                + "configuration: every pipeline and its simulator running. RSS from /proc; the records each "
                 + "pipeline had written by then, from `/api/pipelines`.%n%n", doc.get("date"),
                 Runtime.getRuntime().availableProcessors(), "Java " + System.getProperty("java.version")));
         md.append("| mode | health 200 after | minute | application JVM RSS MB | services JVM RSS MB | records written |\n");
@@ -123,6 +128,8 @@ final class MemoryBench {
                         s.get("records_written")));
             }
         }
+        md.append("\n");
+        results.forEach(r -> md.append(String.format("- %s: %s%n", r.get("mode"), r.get("jvm"))));
         Files.writeString(dir.resolve("memory.md"), md.toString());
         System.out.println(md);
     }
