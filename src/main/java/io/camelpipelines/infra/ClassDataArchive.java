@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClassDataArchive {
 
     private static final String TMP = ".tmp";
+    // writing an archive, the JVM warns of every class it cannot keep (old bytecode, generated accessors): 130 lines
+    private static final String QUIET = "-Xlog:cds=error";
     // an archive belongs to one build of the JVM too: an updated JDK replaces its modules file
     private static final Path JDK_MODULES = Path.of(System.getProperty("java.home"), "lib", "modules");
 
@@ -60,7 +62,7 @@ public final class ClassDataArchive {
             return List.of();
         }
         if (javaFeature >= 19) {
-            return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+            return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, QUIET);
         }
         try {
             promoteFinished();
@@ -72,9 +74,7 @@ public final class ClassDataArchive {
         } catch (IOException | InterruptedException e) {
             return List.of();
         }
-        // writing it, the JVM warns of every class it cannot keep (old bytecode, generated accessors): some 130 lines
-        return List.of("-XX:ArchiveClassesAtExit=" + archive + "." + ProcessHandle.current().pid() + TMP,
-                "-Xlog:cds=error");
+        return List.of("-XX:ArchiveClassesAtExit=" + archive + "." + ProcessHandle.current().pid() + TMP, QUIET);
     }
 
     /** Renames the newest archive a stopped JVM wrote to the archive, once a JVM mapped it; deletes the others. */

@@ -65,7 +65,8 @@ class ClassDataArchiveTest {
         Path jar = jar(Instant.now());
 
         assertThat(new ClassDataArchive(dir.resolve("app.jsa"), jar, 21).jvmOptions())
-                .containsExactly("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + dir.resolve("app.jsa"));
+                .containsExactly("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + dir.resolve("app.jsa"),
+                        "-Xlog:cds=error");
     }
 
     @Test
