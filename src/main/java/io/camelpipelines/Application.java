@@ -8,6 +8,7 @@ import io.camelpipelines.common.SharedConnections;
 import io.camelpipelines.crypto.CryptoConfiguration;
 import io.camelpipelines.foodorders.FoodOrdersConfiguration;
 
+import io.camelpipelines.infra.ClassDataArchive;
 import io.camelpipelines.infra.EmbeddedInfrastructure;
 import io.camelpipelines.infra.HawtioConsole;
 import io.camelpipelines.infra.HttpAuthentication;
@@ -75,6 +76,7 @@ public final class Application {
         if (temp != null) {
             TempDirectory.remove(temp);
         }
+        ClassDataArchive.markRunEnded(exitCode);
         // the broker's and drivers' non-daemon threads must not keep a stopped application alive
         System.exit(exitCode);
     }

@@ -1,6 +1,7 @@
 package io.camelpipelines.infra;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,28 +16,31 @@ import java.util.concurrent.TimeUnit;
  * work (14,000 of the start's 17,000 classes come from the jar). It is what {@code -XX:+AutoCreateSharedArchive} does
  * from Java 19 on, and there this class asks exactly that of the JVM. On Java 17 and 18 it does the same by hand:
  * <ul>
- * <li>an archive older than the jar (a rebuild) or the JDK (an update) is deleted, because the JVM would refuse
- * it;</li>
+ * <li>the archive is used only by the jar and the JVM it was made for: its key file ({@code <archive>.key}: the
+ * jar's size and time, the JVM's version and home) must match, or it is deleted and made again;</li>
  * <li>without one, the JVM is asked to write one when it stops, under a name of its own
  * ({@code <archive>.<pid>.tmp}): several instances of one jar may stop at once, and a JVM killed while writing
- * leaves half a file;</li>
+ * leaves half a file. A run that stops normally (exit code 0) says so in {@code <archive>.<pid>.tmp.ok}: a start
+ * that failed (a port in use) would leave an archive of a few hundred classes;</li>
  * <li>at the next start, such a file whose writer has ended is checked by a JVM that must map it
- * ({@code -Xshare:on}) and only then renamed to the archive; one that does not map is deleted.</li>
+ * ({@code -Xshare:on}, which also checks the jar and the JVM) and only then renamed to the archive; one that does
+ * not map is deleted.</li>
  * </ul>
- * Nothing is archived when the application does not run from a jar (tests, an IDE) or the jar's directory cannot
- * be written.
+ * Nothing is archived when the application does not run from a jar (tests, an IDE); a directory it cannot write
+ * to keeps the archive it has, and gets none when it has none.
  */
 public final class ClassDataArchive {
 
     private static final String TMP = ".tmp";
+    private static final String OK = ".ok";
+    private static final String ARCHIVE_AT_EXIT = "-XX:ArchiveClassesAtExit=";
     // writing an archive, the JVM warns of every class it cannot keep (old bytecode, generated accessors): 130 lines
     private static final String QUIET = "-Xlog:cds=error";
-    // an archive belongs to one build of the JVM too: an updated JDK replaces its modules file
-    private static final Path JDK_MODULES = Path.of(System.getProperty("java.home"), "lib", "modules");
 
     private final Path archive;
     private final Path jar;
     private final int javaFeature;
+    private String state = "none";
 
     ClassDataArchive(Path archive, Path jar, int javaFeature) {
         this.archive = archive;
@@ -51,38 +55,74 @@ public final class ClassDataArchive {
     public static ClassDataArchive of(String setting) {
         Path jar = runningJar();
         if (setting == null || setting.isBlank() || setting.trim().equals(JvmRelaunch.NONE) || jar == null) {
-            return new ClassDataArchive(null, jar, Runtime.version().feature());
+            ClassDataArchive off = new ClassDataArchive(null, jar, Runtime.version().feature());
+            off.state = jar == null ? "not running from a jar" : "none";
+            return off;
         }
         return new ClassDataArchive(jar.resolveSibling(setting.trim()), jar, Runtime.version().feature());
     }
 
     /** The options that make the next JVM use the archive, or write it; none when archiving is off. */
     public List<String> jvmOptions() {
-        if (archive == null || !Files.isWritable(archive.toAbsolutePath().getParent())) {
+        if (archive == null) {
             return List.of();
         }
+        boolean writable = Files.isWritable(archive.toAbsolutePath().getParent());
         if (javaFeature >= 19) {
             return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive, QUIET);
         }
-        try {
+        if (writable) {
             promoteFinished();
-            if (Files.isRegularFile(archive) && lastModified(archive).compareTo(lastModified(jar)) > 0
-                    && lastModified(archive).compareTo(lastModified(JDK_MODULES)) > 0) {
+        }
+        try {
+            if (Files.isRegularFile(archive) && key().equals(readKey())) {
+                state = "mapped";
                 return List.of("-XX:SharedArchiveFile=" + archive);
             }
+            if (!writable) {
+                state = archive.getParent() + " is not writable";
+                return List.of();
+            }
             Files.deleteIfExists(archive);
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
+            state = "unreadable (" + e.getMessage() + ")";
             return List.of();
         }
-        return List.of("-XX:ArchiveClassesAtExit=" + archive + "." + ProcessHandle.current().pid() + TMP, QUIET);
+        state = "written at the stop";
+        return List.of(ARCHIVE_AT_EXIT + archive + "." + ProcessHandle.current().pid() + TMP, QUIET);
+    }
+
+    /** Where the archive stands, for the log. */
+    String describe() {
+        return state;
+    }
+
+    /**
+     * Called as the application exits: a JVM writing an archive at its exit marks it as the archive of a whole run
+     * when the run ended well; otherwise it will be deleted.
+     */
+    public static void markRunEnded(int exitCode) {
+        if (exitCode != 0) {
+            return;
+        }
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith(ARCHIVE_AT_EXIT))
+                .findFirst().ifPresent(option -> {
+                    try {
+                        Files.writeString(Path.of(option.substring(ARCHIVE_AT_EXIT.length()) + OK), "exit 0\n");
+                    } catch (IOException e) {
+                        // the archive is not kept: the next start writes one again
+                    }
+                });
     }
 
     /** Renames the newest archive a stopped JVM wrote to the archive, once a JVM mapped it; deletes the others. */
-    private void promoteFinished() throws IOException, InterruptedException {
+    private void promoteFinished() {
         List<Path> written = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(archive.getParent(),
                 archive.getFileName() + ".*" + TMP)) {
             files.forEach(written::add);
+        } catch (IOException e) {
+            return;
         }
         written.sort((a, b) -> lastModified(b).compareTo(lastModified(a)));
         boolean promoted = false;
@@ -90,13 +130,34 @@ public final class ClassDataArchive {
             if (writerRunning(file)) {
                 continue;
             }
-            if (!promoted && lastModified(file).compareTo(lastModified(jar)) > 0 && maps(file)) {
-                Files.move(file, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                promoted = true;
-            } else {
-                Files.deleteIfExists(file);
+            Path ok = Path.of(file + OK);
+            try {
+                if (!promoted && Files.exists(ok) && maps(file)) {
+                    Files.move(file, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.writeString(keyFile(), key());
+                    promoted = true;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(ok);
+            } catch (IOException | InterruptedException another) {
+                // another instance starting at the same moment took it
             }
         }
+    }
+
+    /** What an archive belongs to: this jar (its size and time) and this JVM. */
+    private String key() throws IOException {
+        return Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + " "
+                + System.getProperty("java.vm.version") + " " + System.getProperty("java.home") + "\n";
+    }
+
+    private String readKey() throws IOException {
+        return Files.exists(keyFile()) ? Files.readString(keyFile()) : "";
+    }
+
+    private Path keyFile() {
+        return Path.of(archive + ".key");
     }
 
     private boolean writerRunning(Path file) {

@@ -1,15 +1,21 @@
 package io.camelpipelines.infra;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 /**
  * Replaces this JVM, in the same process, by one started with the application's own JVM options. {@code java -jar}
@@ -17,33 +23,39 @@ import com.sun.jna.Native;
  * changed once a JVM runs. So the first thing {@code Start.main} does is {@code execve(2)} the same command line with
  * {@code pipelines.jvm.options} and the {@link ClassDataArchive} options in front of the user's own: the process
  * keeps its pid, its parent, its standard streams and its environment, so SIGTERM, SIGKILL, the exit code and
- * {@code kill -9 <pid>} in the crash tests mean what they meant; no second JVM waits beside it. An option the user
- * gave wins over the application's of the same name (any collector the user chose wins over the application's).
+ * {@code kill -9 <pid>} in the crash tests mean what they meant; no second JVM waits beside it.
  * <p>
- * Nothing happens when both settings are {@code none} (or empty in a file), on a JVM already relaunched (it carries {@link #MARK} in its
- * environment), off Linux and macOS, or when the C library cannot be reached: then the application runs in this
- * JVM, as it did before, and says why in its log.
+ * The user's JVM options win: one of the same kind given anywhere the JVM reads options (the command line, an
+ * {@code @argfile}, {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}) drops the application's (any collector
+ * over the application's collector, any class-data option over all of the application's). The command line and
+ * the environment are handed over byte for byte, from {@code /proc/self}. A JVM that loaded agents or opened a
+ * debug or JMX port before {@code main} is not replaced: those would run twice or find their port taken.
+ * <p>
+ * Nothing happens either when there is nothing to add, on a JVM already relaunched (it carries {@link #MARK} in
+ * its environment), off Linux, or when the C library cannot be reached: then the application runs in this JVM, as
+ * it did before, and says why in its log.
  */
 public final class JvmRelaunch {
 
     /** Set in the relaunched JVM's environment to what was added, so it never relaunches again and can log it. */
     public static final String MARK = "CAMEL_PIPELINES_JVM_RELAUNCHED";
 
-    private JvmRelaunch() {
-    }
-
     /** The value that turns a setting off from the command line, where an empty one counts as not set. */
     public static final String NONE = "none";
 
-    private static String skipped = "pipelines.jvm.options and pipelines.jvm.class-data-archive are none";
+    private static final List<String> BOUND_BEFORE_MAIN = List.of("-agentlib:", "-agentpath:", "-javaagent:",
+            "-Xrunjdwp", "-Xdebug", "-Dcom.sun.management.jmxremote");
+
+    private static String skipped = "not asked to (a command other than running the pipelines)";
+
+    private JvmRelaunch() {
+    }
 
     /** What the application's JVM options did, for the log of the JVM that runs the application. */
     public static String outcome() {
         String added = System.getenv(MARK);
-        if (added == null) {
-            return "JVM runs with its launcher's options only (" + skipped + ")";
-        }
-        return "JVM started with the application's options " + added;
+        return added != null ? "JVM started with the application's options " + added
+                : "JVM runs with its launcher's options only: " + skipped;
     }
 
     /**
@@ -60,83 +72,122 @@ public final class JvmRelaunch {
             skipped = "the JVM was not started to run the application (" + main + ")";
             return;
         }
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        if (!os.contains("linux") && !os.contains("mac")) {
-            skipped = "relaunching needs execve, which " + System.getProperty("os.name") + " does not have";
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            skipped = "the JVM is replaced on Linux only";
+            return;
+        }
+        List<String> users = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        Optional<String> bound = users.stream().filter(u -> BOUND_BEFORE_MAIN.stream().anyMatch(u::startsWith)).findFirst();
+        if (bound.isPresent()) {
+            skipped = bound.get().replaceAll("=.*", "=…") + " was given: an agent or port the JVM set up before main "
+                    + "would run twice or find its port taken";
             return;
         }
         List<String> ours = new ArrayList<>(split(options));
         ours.addAll(archive.jvmOptions());
-        if (ours.isEmpty()) {
+        List<String> added = optionsToAdd(ours, users);
+        if (added.isEmpty()) {
+            skipped = "nothing to add (pipelines.jvm.options: " + (split(options).isEmpty() ? NONE : options.trim())
+                    + "; class-data archive: " + archive.describe() + "; the user's options win)";
             return;
         }
-        Optional<List<String>> launched = ProcessHandle.current().info().arguments().map(List::of);
-        if (launched.isEmpty()) {
-            skipped = "this JVM's own command line cannot be read";
-            return;
-        }
-        List<String> command = command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), ours,
-                launched.get());
-        List<String> added = command.subList(1, command.size() - launched.get().size());
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
-        env.put(MARK, String.join(" ", added));
         try {
+            Charset native_ = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+            List<byte[]> argv = nulSeparated(Files.readAllBytes(Path.of("/proc/self/cmdline")));
+            List<byte[]> envp = nulSeparated(Files.readAllBytes(Path.of("/proc/self/environ")));
+            envp.add((MARK + "=" + String.join(" ", added)).getBytes(native_));
+            byte[] java = Path.of(System.getProperty("java.home"), "bin", "java").toString().getBytes(native_);
+            List<byte[]> command = new ArrayList<>();
+            command.add(java);
+            added.forEach(option -> command.add(option.getBytes(native_)));
+            command.addAll(argv.subList(1, argv.size()));
+
             System.setProperty("jna.tmpdir", tempDir.toString());
             Files.createDirectories(tempDir);
             // by its file name: a bare "c" has JNA run ldconfig to find it
             CLibrary c = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, CLibrary.class);
-            // a blocked signal stays blocked across execve (the JVM blocks SIGQUIT in its Java threads): unblock all
-            // (SIG_SETMASK is 2 on Linux, 3 on macOS)
-            c.sigprocmask(os.contains("mac") ? 3 : 2, new byte[128], null);
-            c.execve(command.get(0), command.toArray(String[]::new),
-                    env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-            skipped = "execve failed with errno " + Native.getLastError();
+            closeOnExec(c);
+            // a blocked signal stays blocked across execve (the JVM blocks SIGQUIT in its Java threads): unblock
+            // all for the new image, and put the mask back if it does not come to that
+            byte[] mask = new byte[128];
+            c.sigprocmask(SIG_SETMASK, new byte[128], mask);
+            c.execve(cString(java), cStrings(command), cStrings(envp));
+            int errno = Native.getLastError();
+            c.sigprocmask(SIG_SETMASK, mask, null);
+            skipped = "execve failed with errno " + errno;
         } catch (Throwable t) {
             skipped = "the C library cannot be called (" + t + ")";
         }
     }
 
     /**
-     * {@code java}, the application's options that the user's did not name, then the user's arguments as given
-     * (their JVM options, {@code -jar app.jar}, the application's arguments).
+     * The application's options that no option the user gave already decides, in order. A smaller maximum heap
+     * than the application's initial heap drops the latter too: the JVM would refuse the pair.
      */
-    static List<String> command(String java, List<String> ours, List<String> launched) {
-        int jvmEnd = 0;
-        while (jvmEnd < launched.size() && launched.get(jvmEnd).startsWith("-") && !launched.get(jvmEnd).equals("-jar")
-                && !launched.get(jvmEnd).equals("-cp") && !launched.get(jvmEnd).equals("-classpath")) {
-            jvmEnd++;
-        }
-        List<String> users = launched.subList(0, jvmEnd);
-        List<String> command = new ArrayList<>();
-        command.add(java);
+    static List<String> optionsToAdd(List<String> ours, List<String> users) {
+        List<String> add = new ArrayList<>();
+        long usersMax = users.stream().filter(u -> kind(u).equals("MaxHeap")).reduce((a, b) -> b)
+                .map(JvmRelaunch::size).orElse(Long.MAX_VALUE);
         for (String option : ours) {
-            if (users.stream().noneMatch(u -> name(u).equals(name(option)))) {
-                command.add(option);
+            if (users.stream().anyMatch(u -> kind(u).equals(kind(option)))) {
+                continue;
             }
+            if (kind(option).equals("InitialHeap") && size(option) > usersMax) {
+                continue;
+            }
+            add.add(option);
         }
-        command.addAll(launched);
-        return command;
+        return add;
     }
 
-    /** What makes two options the same one: the flag's name ({@code -XX:+UseSerialGC} and {@code -XX:-UseG1GC} both "GC"). */
-    static String name(String option) {
-        if (option.startsWith("-XX:+") || option.startsWith("-XX:-")) {
-            String flag = option.substring(5);
-            return flag.startsWith("Use") && flag.endsWith("GC") ? "GC" : flag;
+    /** What an option decides: two options of one kind cannot both be the user's and the application's. */
+    static String kind(String option) {
+        if (option.startsWith("-Xshare:")) {
+            return "ClassData";
         }
-        if (option.startsWith("-XX:")) {
-            int eq = option.indexOf('=');
-            return eq < 0 ? option.substring(4) : option.substring(4, eq);
+        if (option.startsWith("-Xms")) {
+            return "InitialHeap";
         }
-        if (option.startsWith("-Xms") || option.startsWith("-Xmx") || option.startsWith("-Xss")
-                || option.startsWith("-Xmn")) {
+        if (option.startsWith("-Xmx")) {
+            return "MaxHeap";
+        }
+        if (option.startsWith("-Xss") || option.startsWith("-Xmn")) {
             return option.substring(0, 4);
         }
+        if (option.startsWith("-XX:")) {
+            String flag = option.substring(4).replaceFirst("^[+-]", "").replaceFirst("=.*", "");
+            if (flag.startsWith("Use") && flag.endsWith("GC")) {
+                return "GC";
+            }
+            return switch (flag) {
+                case "SharedArchiveFile", "ArchiveClassesAtExit", "AutoCreateSharedArchive" -> "ClassData";
+                case "InitialHeapSize" -> "InitialHeap";
+                case "MaxHeapSize" -> "MaxHeap";
+                default -> flag;
+            };
+        }
         if (option.startsWith("-D")) {
-            int eq = option.indexOf('=');
-            return eq < 0 ? option : option.substring(0, eq);
+            return option.replaceFirst("=.*", "");
         }
         return option;
+    }
+
+    /** Bytes of a size option's value ({@code -Xmx512m}, {@code -XX:MaxHeapSize=1g}); unknown: as large as can be. */
+    static long size(String option) {
+        String value = option.startsWith("-XX:") ? option.substring(option.indexOf('=') + 1) : option.substring(4);
+        try {
+            char unit = Character.toLowerCase(value.charAt(value.length() - 1));
+            long shift = switch (unit) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                case 't' -> 40;
+                default -> 0;
+            };
+            return Long.parseLong(shift == 0 ? value : value.substring(0, value.length() - 1)) << shift;
+        } catch (RuntimeException notASize) {
+            return Long.MAX_VALUE;
+        }
     }
 
     static List<String> split(String options) {
@@ -144,10 +195,58 @@ public final class JvmRelaunch {
                 : List.of(options.trim().split("\\s+"));
     }
 
-    /** The two calls of the C library this needs. */
+    /** /proc/self/cmdline and environ: NUL-terminated strings, empty ones included (an empty argument is one). */
+    static List<byte[]> nulSeparated(byte[] bytes) {
+        List<byte[]> parts = new ArrayList<>();
+        ByteArrayOutputStream part = new ByteArrayOutputStream();
+        for (byte b : bytes) {
+            if (b == 0) {
+                parts.add(part.toByteArray());
+                part.reset();
+            } else {
+                part.write(b);
+            }
+        }
+        if (part.size() > 0) {
+            parts.add(part.toByteArray());
+        }
+        return parts;
+    }
+
+    /** Files and sockets this JVM opened (the jar, JNA's library) must not stay open in the next one. */
+    private static void closeOnExec(CLibrary c) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (int fd : fds.map(p -> Integer.parseInt(p.getFileName().toString())).filter(fd -> fd > 2).toList()) {
+                c.fcntl(fd, F_SETFD, FD_CLOEXEC);
+            }
+        }
+    }
+
+    private static Pointer cString(byte[] bytes) {
+        Memory m = new Memory(bytes.length + 1L);
+        m.write(0, bytes, 0, bytes.length);
+        m.setByte(bytes.length, (byte) 0);
+        return m;
+    }
+
+    private static Pointer[] cStrings(List<byte[]> strings) {
+        Pointer[] array = new Pointer[strings.size() + 1];
+        for (int i = 0; i < strings.size(); i++) {
+            array[i] = cString(strings.get(i));
+        }
+        return array; // the last element stays null: the array's end for execve
+    }
+
+    private static final int SIG_SETMASK = 2;
+    private static final int F_SETFD = 2;
+    private static final int FD_CLOEXEC = 1;
+
+    /** The calls of Linux's C library this needs. */
     public interface CLibrary extends Library {
         int sigprocmask(int how, byte[] set, byte[] oldset);
 
-        int execve(String path, String[] argv, String[] envp);
+        int fcntl(int fd, int cmd, int arg);
+
+        int execve(Pointer path, Pointer[] argv, Pointer[] envp);
     }
 }

@@ -26,19 +26,10 @@ class ClassDataArchiveTest {
     }
 
     @Test
-    void anArchiveNewerThanTheJarIsUsed() throws Exception {
-        Path jar = jar(Instant.now().minusSeconds(60));
-        Files.writeString(dir.resolve("app.jsa"), "archive");
-
-        assertThat(new ClassDataArchive(dir.resolve("app.jsa"), jar, 17).jvmOptions())
-                .containsExactly("-XX:SharedArchiveFile=" + dir.resolve("app.jsa"));
-    }
-
-    @Test
-    void anArchiveOlderThanTheJarIsDeletedAndWrittenAgain() throws Exception {
-        Files.writeString(dir.resolve("app.jsa"), "archive of the jar before the rebuild");
-        Files.setLastModifiedTime(dir.resolve("app.jsa"), FileTime.from(Instant.now().minusSeconds(60)));
+    void anArchiveOfAnotherBuildOfTheJarIsDeletedAndWrittenAgain() throws Exception {
         Path jar = jar(Instant.now());
+        Files.writeString(dir.resolve("app.jsa"), "archive of the jar before the rebuild");
+        Files.writeString(dir.resolve("app.jsa.key"), "1234 1700000000000 17.0.15+6 /usr/lib/jvm/java-17\n");
 
         assertThat(new ClassDataArchive(dir.resolve("app.jsa"), jar, 17).jvmOptions())
                 .containsExactly("-XX:ArchiveClassesAtExit=" + dir.resolve("app.jsa." + pid + ".tmp"), "-Xlog:cds=error");
@@ -46,17 +37,40 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void anArchiveWithoutItsKeyIsNotUsed() throws Exception {
+        Path jar = jar(Instant.now());
+        Files.writeString(dir.resolve("app.jsa"), "archive");
+
+        assertThat(new ClassDataArchive(dir.resolve("app.jsa"), jar, 17).jvmOptions()).first().asString()
+                .startsWith("-XX:ArchiveClassesAtExit=");
+    }
+
+    @Test
     void aFileAJvmCannotMapIsDeletedNotUsed() throws Exception {
         Path jar = jar(Instant.now().minusSeconds(60));
-        // a writer that is gone (pid 2^22 + 1 is above Linux's default pid_max) and left half a file
+        // a writer that is gone (pid 2^22 + 1 is above Linux's default pid_max) and left half a file after exit 0
         Path half = Files.writeString(dir.resolve("app.jsa.4194305.tmp"), "killed while writing");
+        Files.writeString(dir.resolve("app.jsa.4194305.tmp.ok"), "exit 0\n");
         Path running = Files.writeString(dir.resolve("app.jsa." + ProcessHandle.current().parent().orElseThrow().pid()
                 + ".tmp"), "still being written");
 
         assertThat(new ClassDataArchive(dir.resolve("app.jsa"), jar, 17).jvmOptions())
                 .containsExactly("-XX:ArchiveClassesAtExit=" + dir.resolve("app.jsa." + pid + ".tmp"), "-Xlog:cds=error");
         assertThat(half).doesNotExist();
+        assertThat(dir.resolve("app.jsa.4194305.tmp.ok")).doesNotExist();
         assertThat(running).as("another instance's, still writing").exists();
+        assertThat(dir.resolve("app.jsa")).doesNotExist();
+    }
+
+    @Test
+    void theArchiveOfARunThatDidNotEndWellIsDeletedUnchecked() throws Exception {
+        Path jar = jar(Instant.now().minusSeconds(60));
+        // no .ok beside it: that run exited with an error (a port in use), after loading a few hundred classes
+        Path failed = Files.writeString(dir.resolve("app.jsa.4194305.tmp"), "a failed start's archive");
+
+        new ClassDataArchive(dir.resolve("app.jsa"), jar, 17).jvmOptions();
+
+        assertThat(failed).doesNotExist();
         assertThat(dir.resolve("app.jsa")).doesNotExist();
     }
 

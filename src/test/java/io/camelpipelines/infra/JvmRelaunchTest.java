@@ -1,5 +1,6 @@
 package io.camelpipelines.infra;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -8,41 +9,61 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JvmRelaunchTest {
 
-    @Test
-    void theApplicationsOptionsGoInFrontOfTheCommandLineTheUserTyped() {
-        List<String> command = JvmRelaunch.command("/jdk/bin/java", List.of("-XX:+UseSerialGC", "-Xms64m"),
-                List.of("-Dx=1", "-jar", "target/camel-pipelines.jar", "services"));
+    private static final List<String> OURS = List.of("-XX:+UseSerialGC", "-Xms64m",
+            "-XX:SharedArchiveFile=/app/camel-pipelines.jsa");
 
-        assertThat(command).containsExactly("/jdk/bin/java", "-XX:+UseSerialGC", "-Xms64m", "-Dx=1", "-jar",
-                "target/camel-pipelines.jar", "services");
+    @Test
+    void withoutOptionsOfTheUsersOwnAllOfTheApplicationsAreAdded() {
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-Dx=1", "-Xmx1g"))).isEqualTo(OURS);
     }
 
     @Test
-    void anOptionTheUserGaveWinsOverTheApplicationsOfTheSameName() {
-        List<String> command = JvmRelaunch.command("java",
-                List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:SharedArchiveFile=a.jsa", "-XX:+AlwaysPreTouch"),
-                List.of("-XX:+UseG1GC", "-Xms1g", "-XX:SharedArchiveFile=mine.jsa", "-XX:-AlwaysPreTouch", "-jar", "app.jar"));
-
-        assertThat(command).containsExactly("java", "-XX:+UseG1GC", "-Xms1g", "-XX:SharedArchiveFile=mine.jsa",
-                "-XX:-AlwaysPreTouch", "-jar", "app.jar");
+    void anyCollectorTheUserChoseWinsOverTheApplicationsCollector() {
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-XX:+UseG1GC")))
+                .containsExactly("-Xms64m", "-XX:SharedArchiveFile=/app/camel-pipelines.jsa");
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-XX:-UseSerialGC"))).doesNotContain("-XX:+UseSerialGC");
     }
 
     @Test
-    void theApplicationsOwnArgumentsAreNotTakenForJvmOptions() {
-        // "-Xms1g" after the jar is an argument of the application, not the user's heap
-        List<String> command = JvmRelaunch.command("java", List.of("-Xms64m"), List.of("-jar", "app.jar", "-Xms1g"));
-
-        assertThat(command).containsExactly("java", "-Xms64m", "-jar", "app.jar", "-Xms1g");
+    void anyClassDataOptionOfTheUserDropsAllOfTheApplications() {
+        // the JVM refuses a dynamic archive to map together with one to write, and two archives to map
+        for (String users : List.of("-XX:ArchiveClassesAtExit=mine.jsa", "-XX:SharedArchiveFile=mine.jsa",
+                "-Xshare:off", "-XX:+AutoCreateSharedArchive")) {
+            assertThat(JvmRelaunch.optionsToAdd(OURS, List.of(users))).as(users)
+                    .containsExactly("-XX:+UseSerialGC", "-Xms64m");
+        }
+        assertThat(JvmRelaunch.optionsToAdd(List.of("-XX:ArchiveClassesAtExit=a.tmp", "-Xlog:cds=error"),
+                List.of("-XX:SharedArchiveFile=mine.jsa"))).containsExactly("-Xlog:cds=error");
     }
 
     @Test
-    void optionsAreNamedByTheFlagTheySet() {
-        assertThat(JvmRelaunch.name("-XX:+UseSerialGC")).isEqualTo(JvmRelaunch.name("-XX:+UseParallelGC")).isEqualTo("GC");
-        assertThat(JvmRelaunch.name("-XX:MaxHeapFreeRatio=30")).isEqualTo("MaxHeapFreeRatio");
-        assertThat(JvmRelaunch.name("-Xmx512m")).isEqualTo("-Xmx");
-        assertThat(JvmRelaunch.name("-Dpipelines.config=a")).isEqualTo("-Dpipelines.config");
+    void theHeapTheUserSizedStaysTheirs() {
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-XX:InitialHeapSize=1g"))).doesNotContain("-Xms64m");
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-Xms256m"))).doesNotContain("-Xms64m");
+        // a maximum below the application's initial heap: the JVM would refuse the pair
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-Xmx48m"))).doesNotContain("-Xms64m");
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-XX:MaxHeapSize=32m"))).doesNotContain("-Xms64m");
+        assertThat(JvmRelaunch.optionsToAdd(OURS, List.of("-Xmx64m"))).contains("-Xms64m");
+    }
+
+    @Test
+    void optionsAreOfTheKindTheySet() {
+        assertThat(JvmRelaunch.kind("-XX:MaxHeapFreeRatio=30")).isEqualTo("MaxHeapFreeRatio");
+        assertThat(JvmRelaunch.kind("-XX:+AlwaysPreTouch")).isEqualTo(JvmRelaunch.kind("-XX:-AlwaysPreTouch"));
+        assertThat(JvmRelaunch.kind("-Dpipelines.config=a")).isEqualTo("-Dpipelines.config");
+        assertThat(JvmRelaunch.size("-Xmx512m")).isEqualTo(512L << 20);
+        assertThat(JvmRelaunch.size("-XX:MaxHeapSize=2g")).isEqualTo(2L << 30);
+        assertThat(JvmRelaunch.size("-Xmx1048576")).isEqualTo(1L << 20);
         assertThat(JvmRelaunch.split("  -Xms64m   -XX:+UseSerialGC ")).containsExactly("-Xms64m", "-XX:+UseSerialGC");
         assertThat(JvmRelaunch.split(" ")).isEmpty();
         assertThat(JvmRelaunch.split("none")).as("off, from a command line where an empty value counts as unset").isEmpty();
+    }
+
+    @Test
+    void theCommandLineIsReadWithItsEmptyArguments() {
+        byte[] cmdline = "java\0-jar\0app.jar\0\0x\0".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(JvmRelaunch.nulSeparated(cmdline)).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("java", "-jar", "app.jar", "", "x");
     }
 }

@@ -39,6 +39,7 @@ public final class ApplicationProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> arguments = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
@@ -148,6 +149,7 @@ public final class ApplicationProcess implements AutoCloseable {
         if (outsideTemp != null) {
             command.add("-Djava.io.tmpdir=" + outsideTemp);
         }
+        command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(arguments);
@@ -163,6 +165,11 @@ public final class ApplicationProcess implements AutoCloseable {
                 }
             }, "application-process-stop"));
         }
+    }
+
+    /** A JVM option the user would type before {@code -jar}, for the next start. */
+    public void jvmOption(String option) {
+        jvmOptions.add(option);
     }
 
     /** Starts the JVM with its own default heap, as {@code java -jar} does, for runs that measure its memory. */
