@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The searchable side of flights: one Elasticsearch document per (flight_number, departure_time) holding the
  * latest price (by when it was observed), the lowest seen and when, first and last seen. A batch's observations are
- * folded per document, merged with the stored documents (one multi-get) and written back in one bulk request, each
- * write conditional on the version it read. The fold is order-independent and idempotent, so redelivered and late
- * observations leave the right document; a concurrent change (a version conflict) fails the batch, which is retried
- * and re-reads. Elasticsearch failing (429, 5xx, unreachable) fails the batch too; a document Elasticsearch refuses
- * for its content sends the observations of that document to flight-data.dlq. (Records out are counted once, by the
- * price history written before it.) A scripted upsert would save the read, but the embedded Elasticsearch has no
- * scripting module.
+ * folded per document into the stored document and written back in one bulk request, each write conditional on the
+ * version it was folded into. The stored documents come from {@link KnownFlightDocuments}, what this instance last
+ * wrote, and one multi-get for the rest: a busy flight is read once, not at every batch. The fold is order-independent
+ * and idempotent, so redelivered and late observations leave the right document; a version conflict (someone else
+ * changed the document) reads it again and folds again. Elasticsearch failing (429, 5xx, unreachable) fails the
+ * batch; a document Elasticsearch refuses for its content sends the observations of that document to flight-data.dlq.
+ * (Records out are counted once, by the price history written before it.) A scripted upsert would save the read
+ * too, but the embedded Elasticsearch has no scripting module. A document deleted behind this instance's back comes
+ * back at its next change.
  */
 public class FlightFareIndex {
 
@@ -43,15 +45,20 @@ public class FlightFareIndex {
     private static final Comparator<FlightObservation> LOWEST = Comparator.comparing(FlightObservation::price)
             .thenComparing(FlightObservation::scrapedAt).thenComparing(FlightObservation::sourceSite);
 
+    private static final int MAX_ROUNDS = 3;
+
     private final ElasticsearchClient elasticsearch;
     private final String index;
     private final Airports airports;
+    private final KnownFlightDocuments known;
     private volatile boolean indexReady;
 
-    public FlightFareIndex(ElasticsearchClient elasticsearch, String index, Airports airports) {
+    /** @param knownDocuments how many documents to remember with their versions ({@code flights.index.known-documents}) */
+    public FlightFareIndex(ElasticsearchClient elasticsearch, String index, Airports airports, int knownDocuments) {
         this.elasticsearch = elasticsearch;
         this.index = index;
         this.airports = airports;
+        this.known = new KnownFlightDocuments(knownDocuments);
     }
 
     /** Creates the index with its explicit mapping if it does not exist yet. */
@@ -89,60 +96,27 @@ public class FlightFareIndex {
     }
 
     /** Folds the batch into the flights' documents; returns how many of its records Elasticsearch refused. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    @SuppressWarnings("unchecked")
     public int write(Exchange exchange) throws Exception {
         List<ParsedRecord<FlightObservation>> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
             return 0;
         }
         ensureIndex();
-        Map<String, Fold> folds = new LinkedHashMap<>();
+        Map<String, Fold> pending = new LinkedHashMap<>();
         for (ParsedRecord<FlightObservation> row : rows) {
-            folds.computeIfAbsent(documentId(row.value()), k -> new Fold()).add(row);
+            pending.computeIfAbsent(documentId(row.value()), k -> new Fold()).add(row);
         }
-        MgetResponse<Map> stored = elasticsearch.mget(m -> m.index(index).ids(new ArrayList<>(folds.keySet())), Map.class);
-        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
-        List<String> written = new ArrayList<>();
-        for (MultiGetResponseItem<Map> item : stored.docs()) {
-            if (item.isFailure()) {
-                throw new IllegalStateException("Elasticsearch could not read flight " + item.failure().id() + ": "
-                        + item.failure().error().reason() + "; the batch is retried");
-            }
-            GetResult<Map> got = item.result();
-            Fold fold = folds.get(got.id());
-            Map<String, Object> before = got.found() ? (Map<String, Object>) got.source() : null;
-            Map<String, Object> after = merge(before, fold);
-            if (after.equals(before)) {
-                continue;
-            }
-            written.add(got.id());
-            if (before == null) {
-                bulk.operations(op -> op.create(c -> c.id(got.id()).document(after)));
-            } else {
-                bulk.operations(op -> op.index(i -> i.id(got.id()).document(after).ifSeqNo(got.seqNo())
-                        .ifPrimaryTerm(got.primaryTerm())));
-            }
-        }
-        if (written.isEmpty()) {
-            return 0;
-        }
-        BulkResponse response = elasticsearch.bulk(bulk.build());
         List<DeadLetter> refused = new ArrayList<>();
-        List<BulkResponseItem> items = response.items();
-        for (BulkResponseItem item : items) {
-            if (item.error() == null) {
-                continue;
+        // a conflict is a document someone else changed since it was read or written here: read it again and fold
+        // into what is there now, a few times, before the whole batch goes back to be retried
+        for (int round = 1; !pending.isEmpty(); round++) {
+            Map<String, Fold> conflicted = writeOnce(pending, refused, exchange.getFromRouteId());
+            if (!conflicted.isEmpty() && round == MAX_ROUNDS) {
+                throw new IllegalStateException("Elasticsearch reported a version conflict on flight "
+                        + conflicted.keySet().iterator().next() + " " + MAX_ROUNDS + " times; the batch is retried");
             }
-            String reason = item.error().type() + ": " + item.error().reason()
-                    + (item.error().causedBy() == null ? "" : " (" + item.error().causedBy().reason() + ")");
-            if (item.status() == 409 || item.status() == 429 || item.status() >= 500) {
-                throw new IllegalStateException("Elasticsearch could not write flight " + item.id() + " (" + item.status()
-                        + " " + reason + "); the batch is retried");
-            }
-            for (ParsedRecord<FlightObservation> row : folds.get(item.id()).rows) {
-                refused.add(KafkaRecordBatch.deadLetter(row.source(), "refused by Elasticsearch (" + item.status() + ") "
-                        + reason, exchange.getFromRouteId()));
-            }
+            pending = conflicted;
         }
         if (!refused.isEmpty()) {
             List<DeadLetter> all = new ArrayList<>(exchange.getProperty(KafkaRecordBatch.DEAD_LETTERS, List.class));
@@ -150,6 +124,90 @@ public class FlightFareIndex {
             exchange.setProperty(KafkaRecordBatch.DEAD_LETTERS, all);
         }
         return refused.size();
+    }
+
+    /**
+     * One multi-get of the documents not known here, one bulk request of the changed ones on condition of their
+     * versions; the folds whose write met a version conflict come back.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Map<String, Fold> writeOnce(Map<String, Fold> folds, List<DeadLetter> refused, String routeId)
+            throws Exception {
+        Map<String, KnownFlightDocuments.Known> current = new java.util.HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String id : folds.keySet()) {
+            KnownFlightDocuments.Known k = known.get(id);
+            if (k == null) {
+                unknown.add(id);
+            } else {
+                current.put(id, k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            MgetResponse<Map> stored = elasticsearch.mget(m -> m.index(index).ids(unknown), Map.class);
+            for (MultiGetResponseItem<Map> item : stored.docs()) {
+                if (item.isFailure()) {
+                    throw new IllegalStateException("Elasticsearch could not read flight " + item.failure().id() + ": "
+                            + item.failure().error().reason() + "; the batch is retried");
+                }
+                GetResult<Map> got = item.result();
+                current.put(got.id(), got.found() ? new KnownFlightDocuments.Known(got.seqNo(), got.primaryTerm(),
+                        (Map<String, Object>) got.source()) : null);
+            }
+        }
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
+        Map<String, Map<String, Object>> written = new java.util.HashMap<>();
+        folds.forEach((id, fold) -> {
+            KnownFlightDocuments.Known before = current.get(id);
+            Map<String, Object> after = merge(before == null ? null : before.source(), fold);
+            if (before != null && after.equals(before.source())) {
+                return;
+            }
+            written.put(id, after);
+            if (before == null) {
+                bulk.operations(op -> op.create(c -> c.id(id).document(after)));
+            } else {
+                bulk.operations(op -> op.index(i -> i.id(id).document(after).ifSeqNo(before.seqNo())
+                        .ifPrimaryTerm(before.primaryTerm())));
+            }
+        });
+        if (written.isEmpty()) {
+            return Map.of();
+        }
+        BulkResponse response;
+        try {
+            response = elasticsearch.bulk(bulk.build());
+        } catch (Exception e) {
+            // written or not, their versions are unknown now
+            known.forget(written.keySet());
+            throw e;
+        }
+        Map<String, Fold> conflicted = new LinkedHashMap<>();
+        String unavailable = null;
+        for (BulkResponseItem item : response.items()) {
+            if (item.error() == null) {
+                known.put(item.id(), item.seqNo(), item.primaryTerm(), written.get(item.id()));
+                continue;
+            }
+            known.forget(List.of(item.id()));
+            String reason = item.error().type() + ": " + item.error().reason()
+                    + (item.error().causedBy() == null ? "" : " (" + item.error().causedBy().reason() + ")");
+            if (item.status() == 409) {
+                conflicted.put(item.id(), folds.get(item.id()));
+            } else if (item.status() == 429 || item.status() >= 500) {
+                unavailable = unavailable != null ? unavailable : "Elasticsearch could not write flight " + item.id()
+                        + " (" + item.status() + " " + reason + "); the batch is retried";
+            } else {
+                for (ParsedRecord<FlightObservation> row : folds.get(item.id()).rows) {
+                    refused.add(KafkaRecordBatch.deadLetter(row.source(), "refused by Elasticsearch (" + item.status()
+                            + ") " + reason, routeId));
+                }
+            }
+        }
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
+        }
+        return conflicted;
     }
 
     /** The stored document with this batch's observations folded in; the same document when they change nothing. */

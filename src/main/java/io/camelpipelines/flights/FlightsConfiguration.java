@@ -84,7 +84,8 @@ public class FlightsConfiguration extends PipelineConfiguration {
         FlightObservationParser parser = new FlightObservationParser();
         p.bind("flightRecords", new KafkaRecordBatch<>("flights", parser, p.metrics()));
         p.bind("flightStores", new FlightStores(p.copyWriter("flight-prices", "flight_prices_staging", COLUMNS),
-                new FlightFareIndex(p.shared().elasticsearch(), index, airports), p.metrics()));
+                new FlightFareIndex(p.shared().elasticsearch(), index, airports,
+                        s.getInt("flights.index.known-documents", 10_000)), p.metrics()));
         p.bind("flightConsole", new FlightConsole());
         p.bind("flightSearch", new FlightSearch(p.shared().elasticsearch(), index, airports,
                 s.getInt("flights.search.max-results", 200)));

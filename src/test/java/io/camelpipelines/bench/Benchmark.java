@@ -935,7 +935,7 @@ public final class Benchmark {
         md.append("Ratios: each pipeline stage against the hand-written kafka-clients loop with the best technique for its "
                 + "sink and the same consumer count, on the same records in the same run: COPY to a staging table + one "
                 + "INSERT … ON CONFLICT per poll for PostgreSQL (clickstream, crypto-prices ticks; flights adds one "
-                + "Elasticsearch mget, the latest/lowest fold and one bulk with if_seq_no per poll, and its best loop "
+                + "Elasticsearch mget of the flights it has not written yet, the latest/lowest fold and one bulk with if_seq_no per poll, and its best loop "
                 + "skips the read and the fold), insertMany (unordered) for MongoDB, a snappy Parquet file per date and poll "
                 + "for the lake. For clickstream also against the "
                 + "fastest of its three hand-written loops. The median of " + pairs + " pairs: for the PostgreSQL and MongoDB "

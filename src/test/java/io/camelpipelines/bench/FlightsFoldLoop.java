@@ -30,9 +30,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The flights reference that does the pipeline's work by hand: per poll, one COPY + INSERT … ON CONFLICT of every
- * observation, then one mget of the poll's flight documents, the latest/lowest/first/last fold of the poll's
- * observations into each, and one bulk request writing the changed ones with optimistic concurrency (create for a
- * new flight, index with if_seq_no otherwise); offsets committed after both stores. One consumer, as the route.
+ * observation, then the latest/lowest/first/last fold of the poll's observations into each flight's document (as
+ * this loop last wrote it, or one mget of those it has not seen yet), and one bulk request writing the changed ones
+ * with optimistic concurrency (create for a new flight, index with if_seq_no otherwise); offsets committed after
+ * both stores. One consumer, as the route.
  * Records the domain's rules refuse are skipped (the pipeline dead-letters them).
  */
 final class FlightsFoldLoop {
@@ -47,6 +48,8 @@ final class FlightsFoldLoop {
     private final Airports airports;
     private final FlightObservationParser parser = new FlightObservationParser();
     private int rejected;
+    /** Every document this loop wrote (the only writer of its index), so it reads each flight once. */
+    private final Map<String, Known> known = new java.util.HashMap<>();
     private final String table;
     private final String index;
 
@@ -99,27 +102,45 @@ final class FlightsFoldLoop {
         }
     }
 
+    /** A document as this loop last wrote or read it, and its version. */
+    private record Known(long seqNo, long primaryTerm, Map<String, Object> source) {
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void index(ElasticsearchClient es, Map<String, Fold> folds) throws Exception {
-        MgetResponse<Map> stored = es.mget(m -> m.index(index).ids(new ArrayList<>(folds.keySet())), Map.class);
-        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
-        int writes = 0;
-        for (MultiGetResponseItem<Map> item : stored.docs()) {
-            GetResult<Map> got = item.result();
-            Map<String, Object> before = got.found() ? (Map<String, Object>) got.source() : null;
-            Map<String, Object> after = folds.get(got.id()).into(before);
-            if (after.equals(before)) {
-                continue;
-            }
-            writes++;
-            if (before == null) {
-                bulk.operations(op -> op.create(x -> x.id(got.id()).document(after)));
+        Map<String, Known> current = new java.util.HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String id : folds.keySet()) {
+            if (known.containsKey(id)) {
+                current.put(id, known.get(id));
             } else {
-                bulk.operations(op -> op.index(x -> x.id(got.id()).document(after).ifSeqNo(got.seqNo())
-                        .ifPrimaryTerm(got.primaryTerm())));
+                unknown.add(id);
             }
         }
-        if (writes == 0) {
+        if (!unknown.isEmpty()) {
+            MgetResponse<Map> stored = es.mget(m -> m.index(index).ids(unknown), Map.class);
+            for (MultiGetResponseItem<Map> item : stored.docs()) {
+                GetResult<Map> got = item.result();
+                current.put(got.id(), got.found() ? new Known(got.seqNo(), got.primaryTerm(), got.source()) : null);
+            }
+        }
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
+        Map<String, Map<String, Object>> written = new java.util.HashMap<>();
+        folds.forEach((id, fold) -> {
+            Known before = current.get(id);
+            Map<String, Object> after = fold.into(before == null ? null : before.source());
+            if (before != null && after.equals(before.source())) {
+                return;
+            }
+            written.put(id, after);
+            if (before == null) {
+                bulk.operations(op -> op.create(x -> x.id(id).document(after)));
+            } else {
+                bulk.operations(op -> op.index(x -> x.id(id).document(after).ifSeqNo(before.seqNo())
+                        .ifPrimaryTerm(before.primaryTerm())));
+            }
+        });
+        if (written.isEmpty()) {
             return;
         }
         BulkResponse r = es.bulk(bulk.build());
@@ -127,6 +148,7 @@ final class FlightsFoldLoop {
             throw new IllegalStateException("bulk failed: " + r.items().stream().filter(i -> i.error() != null)
                     .findFirst().map(i -> i.status() + " " + i.error().reason()).orElse("?"));
         }
+        r.items().forEach(i -> known.put(i.id(), new Known(i.seqNo(), i.primaryTerm(), written.get(i.id()))));
     }
 
     private static String[] row(FlightObservation o) {

@@ -252,6 +252,43 @@ class FlightsIT {
         assertThat(distinctRows(db, "Test Air " + marker)).isEqualTo(records.size());
     }
 
+    /**
+     * The sink folds into the documents it wrote without reading them back; a document someone else changed since
+     * must be read again and folded into, not overwritten with what the sink remembers.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDocumentChangedBehindTheSinksBackIsReadAgainNotOverwritten() throws Exception {
+        ElasticsearchClient es = app.bean(SharedConnections.ES_CLIENT, ElasticsearchClient.class);
+        String index = app.property("flights.index");
+        String flight = flightNumber(9);
+        // days of its own, after the outage test's (230 to 429 days ahead)
+        Instant departure = LocalDate.now(INDIA).plusDays(440 + random.nextInt(100)).atTime(9, 5).atZone(INDIA).toInstant();
+        String id = flight + "|" + departure;
+        Instant seen = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofHours(3));
+        TopicRecords.send(app.property("kafka.brokers"), app.property("flights.topic"),
+                List.of(Map.entry(flight, observation(flight, departure, "5000.00", seen, "simulator").toString())));
+        // the index may not exist until this first document reaches it
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                es.get(g -> g.index(index).id(id), Map.class).found());
+
+        // an operator's correction: a lower fare seen earlier, from a site the sink never heard of
+        Map<String, Object> corrected = new LinkedHashMap<>(es.get(g -> g.index(index).id(id), Map.class).source());
+        corrected.put("lowest_price", 1234.0);
+        corrected.put("lowest_seen_at", seen.minus(Duration.ofHours(1)).toString());
+        corrected.put("lowest_source_site", "operator");
+        es.index(i -> i.index(index).id(id).document(corrected));
+
+        // a newer observation, lower than what the sink last wrote but not than the correction
+        TopicRecords.send(app.property("kafka.brokers"), app.property("flights.topic"), List.of(Map.entry(flight,
+                observation(flight, departure, "4000.00", seen.plus(Duration.ofMinutes(5)), "skyfares").toString())));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                ((Number) es.get(g -> g.index(index).id(id), Map.class).source().get("latest_price")).doubleValue() == 4000.0);
+        Map<String, Object> stored = es.get(g -> g.index(index).id(id), Map.class).source();
+        assertThat(stored).containsEntry("lowest_price", 1234.0).containsEntry("lowest_source_site", "operator")
+                .containsEntry("latest_source_site", "skyfares").containsEntry("first_seen_at", seen.toString());
+    }
+
     @Test
     void theOffersApiAndTheFarePagesArePolledIntoBothStoresAndTheirFaultsAreHandled() throws Exception {
         FlightOffersFixture api = app.bean("flightOffersFixture", FlightOffersFixture.class);
