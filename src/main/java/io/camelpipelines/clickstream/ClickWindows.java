@@ -1,7 +1,6 @@
 package io.camelpipelines.clickstream;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +18,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.IndexOperation;
+import io.camelpipelines.common.ElasticsearchIndex;
 import io.camelpipelines.common.Watermarks;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -52,7 +52,7 @@ public class ClickWindows {
     private final io.camelpipelines.common.DeadLetterPublisher deadLetters;
     /** The topic whose dead-letter topic ({@code <topic>.dlq}) receives refused documents. */
     private final String deadLetterTopic;
-    private volatile boolean indexReady;
+    private final ElasticsearchIndex definition;
 
     public ClickWindows(DataSource dataSource, ElasticsearchClient elasticsearch, String aggregateSql, String index,
                         Duration overlap, int chunkSize, io.camelpipelines.common.DeadLetterPublisher deadLetters,
@@ -63,22 +63,14 @@ public class ClickWindows {
         this.elasticsearch = elasticsearch;
         this.aggregateSql = aggregateSql;
         this.index = index;
+        this.definition = new ElasticsearchIndex(elasticsearch, index, "elasticsearch/click_events.json");
         this.overlap = overlap;
         this.chunkSize = chunkSize;
     }
 
-    /** Creates the index with its explicit mapping if it does not exist yet. */
-    public synchronized void ensureIndex() throws IOException {
-        if (indexReady) {
-            return;
-        }
-        if (!elasticsearch.indices().exists(e -> e.index(index)).value()) {
-            try (InputStream mapping = getClass().getClassLoader().getResourceAsStream("elasticsearch/click_events.json")) {
-                elasticsearch.indices().create(c -> c.index(index).withJson(mapping));
-            }
-            LOG.info("Created Elasticsearch index {} with its mapping", index);
-        }
-        indexReady = true;
+    /** Creates the index with its explicit mapping (and the template that keeps it) if it does not exist yet. */
+    public void ensureIndex() throws IOException {
+        definition.ensure();
     }
 
     /**

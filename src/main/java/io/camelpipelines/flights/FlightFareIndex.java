@@ -1,7 +1,6 @@
 package io.camelpipelines.flights;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Comparator;
@@ -18,11 +17,10 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.get.GetResult;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import io.camelpipelines.common.DeadLetter;
+import io.camelpipelines.common.ElasticsearchIndex;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.ParsedRecord;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The searchable side of flights: one Elasticsearch document per (flight_number, departure_time) holding the
@@ -33,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * and idempotent, so redelivered and late observations leave the right document; a version conflict (someone else
  * changed the document) reads it again and folds again. Elasticsearch failing (429, 5xx, unreachable) fails the
  * batch; a document Elasticsearch refuses for its content sends the observations of that document to flight-data.dlq.
- * (Records out are counted once, by the price history written before it.) A scripted upsert would save the read
- * too, but the embedded Elasticsearch has no scripting module. A document deleted behind this instance's back comes
- * back at its next change.
+ * (Records out are counted once, by the price history written before it.) A remembered document is written even
+ * when the batch changes nothing in it, so that a document or index deleted behind this instance's back (to rebuild
+ * it from the topic) is found out by the conflict and written whole again; the index's template gives a re-created
+ * index its mapping. A scripted upsert would save the read too, but the embedded Elasticsearch has no scripting
+ * module.
  */
 public class FlightFareIndex {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FlightFareIndex.class);
     private static final Comparator<FlightObservation> LATEST = Comparator.comparing(FlightObservation::scrapedAt)
             .thenComparing(FlightObservation::sourceSite).thenComparing(FlightObservation::price);
     private static final Comparator<FlightObservation> LOWEST = Comparator.comparing(FlightObservation::price)
@@ -51,7 +50,7 @@ public class FlightFareIndex {
     private final String index;
     private final Airports airports;
     private final KnownFlightDocuments known;
-    private volatile boolean indexReady;
+    private final ElasticsearchIndex definition;
 
     /** @param knownDocuments how many documents to remember with their versions ({@code flights.index.known-documents}) */
     public FlightFareIndex(ElasticsearchClient elasticsearch, String index, Airports airports, int knownDocuments) {
@@ -59,24 +58,12 @@ public class FlightFareIndex {
         this.index = index;
         this.airports = airports;
         this.known = new KnownFlightDocuments(knownDocuments);
+        this.definition = new ElasticsearchIndex(elasticsearch, index, "elasticsearch/flights.json");
     }
 
-    /** Creates the index with its explicit mapping if it does not exist yet. */
+    /** Creates the index with its explicit mapping (and the template that keeps it) if it does not exist yet. */
     public void ensureIndex() throws IOException {
-        if (indexReady) {
-            return;
-        }
-        if (!elasticsearch.indices().exists(e -> e.index(index)).value()) {
-            try (InputStream mapping = getClass().getClassLoader().getResourceAsStream("elasticsearch/flights.json")) {
-                elasticsearch.indices().create(c -> c.index(index).withJson(mapping));
-                LOG.info("Created Elasticsearch index {} with its mapping", index);
-            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
-                if (!"resource_already_exists_exception".equals(e.error().type())) {
-                    throw e;
-                }
-            }
-        }
-        indexReady = true;
+        definition.ensure();
     }
 
     /** One document's observations of this batch, and the latest and lowest of them. */
@@ -143,6 +130,7 @@ public class FlightFareIndex {
                 current.put(id, k);
             }
         }
+        java.util.Set<String> remembered = new java.util.HashSet<>(current.keySet());
         if (!unknown.isEmpty()) {
             MgetResponse<Map> stored = elasticsearch.mget(m -> m.index(index).ids(unknown), Map.class);
             for (MultiGetResponseItem<Map> item : stored.docs()) {
@@ -160,7 +148,9 @@ public class FlightFareIndex {
         folds.forEach((id, fold) -> {
             KnownFlightDocuments.Known before = current.get(id);
             Map<String, Object> after = merge(before == null ? null : before.source(), fold);
-            if (before != null && after.equals(before.source())) {
+            // a remembered document is written even when the fold changes nothing: its conditional write is what
+            // finds out that it was deleted (with its index, for a rebuild) or changed since
+            if (before != null && !remembered.contains(id) && after.equals(before.source())) {
                 return;
             }
             written.put(id, after);

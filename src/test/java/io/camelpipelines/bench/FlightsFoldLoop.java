@@ -129,7 +129,7 @@ final class FlightsFoldLoop {
         folds.forEach((id, fold) -> {
             Known before = current.get(id);
             Map<String, Object> after = fold.into(before == null ? null : before.source());
-            if (before != null && after.equals(before.source())) {
+            if (before != null && !known.containsKey(id) && after.equals(before.source())) {
                 return;
             }
             written.put(id, after);
