@@ -65,6 +65,11 @@ class ShippedJarIT {
         assertThat(arguments).containsSubsequence("-XX:+UseSerialGC", "-Xms64m", "-Xmx1g", "-jar");
         assertThat(arguments.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")
                 || a.startsWith("-XX:ArchiveClassesAtExit="))).as(arguments.toString()).hasSize(1);
+        if (!Boolean.getBoolean("class-data.training.skip")) {
+            // the first start of the jar maps the archive the package's run of it wrote (ClassDataTraining)
+            assertThat(arguments).as("the archive the build wrote")
+                    .contains("-XX:SharedArchiveFile=" + Path.of("target", "camel-pipelines.jsa").toAbsolutePath());
+        }
         assertThat(app.logContains("JVM started with the application's options -XX:+UseSerialGC -Xms64m"))
                 .as(app.tail(40)).isTrue();
         // the collector the JVM runs is the one asked for, as the JVM reports it through Jolokia
