@@ -51,6 +51,11 @@ public final class IsoInstants {
         return out;
     }
 
+    /** {@code instant.toString()}, the same way as {@link #formatAscii}. */
+    public static String format(Instant instant) {
+        return new String(formatAscii(instant), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** A date as "yyyy-MM-ddT": a stream's timestamps mostly share the day, so the last one is kept. */
     private static final class Day {
         final long epochDay;

@@ -18,6 +18,7 @@ import co.elastic.clients.elasticsearch.core.get.GetResult;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import io.camelpipelines.common.DeadLetter;
 import io.camelpipelines.common.ElasticsearchIndex;
+import io.camelpipelines.common.IsoInstants;
 import io.camelpipelines.common.KafkaRecordBatch;
 import io.camelpipelines.common.ParsedRecord;
 import org.apache.camel.Exchange;
@@ -66,6 +67,9 @@ public class FlightFareIndex {
         definition.ensure();
     }
 
+    private record FlightDeparture(String flightNumber, Instant departure) {
+    }
+
     /** One document's observations of this batch, and the latest and lowest of them. */
     private static final class Fold {
         final List<ParsedRecord<FlightObservation>> rows = new ArrayList<>();
@@ -90,9 +94,15 @@ public class FlightFareIndex {
             return 0;
         }
         ensureIndex();
-        Map<String, Fold> pending = new LinkedHashMap<>();
+        // keyed by the flight and its departure, the document's id made once per document and batch
+        Map<FlightDeparture, Fold> byDeparture = new LinkedHashMap<>();
         for (ParsedRecord<FlightObservation> row : rows) {
-            pending.computeIfAbsent(documentId(row.value()), k -> new Fold()).add(row);
+            FlightObservation o = row.value();
+            byDeparture.computeIfAbsent(new FlightDeparture(o.flightNumber(), o.departureTime()), k -> new Fold()).add(row);
+        }
+        Map<String, Fold> pending = new LinkedHashMap<>();
+        for (Map.Entry<FlightDeparture, Fold> e : byDeparture.entrySet()) {
+            pending.put(documentId(e.getKey().flightNumber(), e.getKey().departure()), e.getValue());
         }
         List<DeadLetter> refused = new ArrayList<>();
         // a conflict is a document someone else changed since it was read or written here: read it again and fold
@@ -203,28 +213,28 @@ public class FlightFareIndex {
     /** The stored document with this batch's observations folded in; the same document when they change nothing. */
     Map<String, Object> merge(Map<String, Object> stored, Fold fold) {
         Map<String, Object> d = stored == null ? new LinkedHashMap<>() : new LinkedHashMap<>(stored);
-        Instant latestSeen = stored == null ? null : Instant.parse((String) stored.get("latest_seen_at"));
+        Instant latestSeen = stored == null ? null : IsoInstants.parse((String) stored.get("latest_seen_at"));
         if (latestSeen == null || fold.latest.scrapedAt().isAfter(latestSeen)
                 || fold.latest.scrapedAt().equals(latestSeen) && fold.latest.sourceSite().compareTo(
                         (String) stored.get("latest_source_site")) > 0) {
             d.putAll(fixed(fold.latest));
             d.put("latest_price", fold.latest.price().doubleValue());
-            d.put("latest_seen_at", fold.latest.scrapedAt().toString());
+            d.put("latest_seen_at", IsoInstants.format(fold.latest.scrapedAt()));
             d.put("latest_source_site", fold.latest.sourceSite());
         }
         double storedLowest = stored == null ? Double.MAX_VALUE : ((Number) stored.get("lowest_price")).doubleValue();
         double lowest = fold.lowest.price().doubleValue();
         if (stored == null || lowest < storedLowest || lowest == storedLowest
-                && fold.lowest.scrapedAt().isBefore(Instant.parse((String) stored.get("lowest_seen_at")))) {
+                && fold.lowest.scrapedAt().isBefore(IsoInstants.parse((String) stored.get("lowest_seen_at")))) {
             d.put("lowest_price", lowest);
-            d.put("lowest_seen_at", fold.lowest.scrapedAt().toString());
+            d.put("lowest_seen_at", IsoInstants.format(fold.lowest.scrapedAt()));
             d.put("lowest_source_site", fold.lowest.sourceSite());
         }
-        if (stored == null || fold.first.scrapedAt().isBefore(Instant.parse((String) stored.get("first_seen_at")))) {
-            d.put("first_seen_at", fold.first.scrapedAt().toString());
+        if (stored == null || fold.first.scrapedAt().isBefore(IsoInstants.parse((String) stored.get("first_seen_at")))) {
+            d.put("first_seen_at", IsoInstants.format(fold.first.scrapedAt()));
         }
-        if (stored == null || fold.latest.scrapedAt().isAfter(Instant.parse((String) stored.get("last_seen_at")))) {
-            d.put("last_seen_at", fold.latest.scrapedAt().toString());
+        if (stored == null || fold.latest.scrapedAt().isAfter(IsoInstants.parse((String) stored.get("last_seen_at")))) {
+            d.put("last_seen_at", IsoInstants.format(fold.latest.scrapedAt()));
         }
         return d;
     }
@@ -238,8 +248,8 @@ public class FlightFareIndex {
         f.put("destination", o.destination());
         f.put("origin_code", o.originCode());
         f.put("destination_code", o.destinationCode());
-        f.put("departure_time", o.departureTime().toString());
-        f.put("arrival_time", o.arrivalTime() == null ? null : o.arrivalTime().toString());
+        f.put("departure_time", IsoInstants.format(o.departureTime()));
+        f.put("arrival_time", o.arrivalTime() == null ? null : IsoInstants.format(o.arrivalTime()));
         f.put("departure_date", departureDate(o).toString());
         f.put("currency", o.currency());
         f.values().removeIf(java.util.Objects::isNull);
@@ -253,6 +263,10 @@ public class FlightFareIndex {
     }
 
     public static String documentId(FlightObservation o) {
-        return o.flightNumber() + "|" + o.departureTime();
+        return documentId(o.flightNumber(), o.departureTime());
+    }
+
+    private static String documentId(String flightNumber, Instant departure) {
+        return flightNumber + "|" + IsoInstants.format(departure);
     }
 }

@@ -1,16 +1,15 @@
 package io.camelpipelines.flights;
 
-import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Currency;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.camelpipelines.common.FieldRules;
+import io.camelpipelines.common.FlatJsonObject;
 import io.camelpipelines.common.InvalidRecordException;
-import io.camelpipelines.common.Json;
 import io.camelpipelines.common.RecordParser;
 
 /**
@@ -26,38 +25,41 @@ public class FlightObservationParser implements RecordParser<FlightObservation> 
 
     @Override
     public FlightObservation parse(byte[] value) throws InvalidRecordException {
-        JsonNode n;
-        try {
-            n = Json.DECIMALS.readTree(value);
-        } catch (IOException | NumberFormatException e) {
-            // NumberFormatException: a decimal BigDecimal cannot hold (1E3456789012), which Jackson throws unwrapped
-            throw new InvalidRecordException("malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (n == null || !n.isObject()) {
-            throw new InvalidRecordException("not a JSON object");
-        }
-        JsonNode price = n.get("price");
-        BigDecimal p;
-        if (price == null || price.isNull()) {
-            p = null;
-        } else if (price.isNumber()) {
-            p = price.decimalValue();
-        } else if (price.isTextual()) {
-            try {
-                p = new BigDecimal(price.asText().trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidRecordException("price '" + price.asText() + "' is not a number");
-            }
-        } else {
-            throw new InvalidRecordException("price must be a number, not " + price.getNodeType().name().toLowerCase());
-        }
+        // the streaming scanner, Jackson for any other shape: the same values and refusals as Jackson's tree
+        FlatJsonObject n = FlatJsonObject.parse(value);
+        // the price first: a record with several faults is refused for the same one as before
+        BigDecimal price = price(n);
         return check(new FlightObservation(
-                FieldRules.text(n, "flight_number", 10), FieldRules.text(n, "airline", 100),
-                FieldRules.text(n, "source", 100), FieldRules.text(n, "destination", 100),
-                FieldRules.text(n, "origin_code", 3), FieldRules.text(n, "destination_code", 3),
-                p, FieldRules.text(n, "currency", 3),
+                n.text("flight_number", 10), n.text("airline", 100),
+                n.text("source", 100), n.text("destination", 100),
+                n.text("origin_code", 3), n.text("destination_code", 3),
+                price, n.text("currency", 3),
                 time(n, "departure_time"), time(n, "arrival_time"), time(n, "scraped_at"),
-                FieldRules.text(n, "source_site", 50)));
+                n.text("source_site", 50)));
+    }
+
+    private static BigDecimal price(FlatJsonObject n) throws InvalidRecordException {
+        Object price = n.value("price");
+        if (n.isMissing("price")) {
+            return null;
+        }
+        if (price instanceof BigDecimal d) {
+            return d;
+        }
+        if (price instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (price instanceof Integer || price instanceof Long) {
+            return BigDecimal.valueOf(((Number) price).longValue());
+        }
+        if (price instanceof String text) {
+            try {
+                return new BigDecimal(text.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRecordException("price '" + text + "' is not a number");
+            }
+        }
+        throw new InvalidRecordException("price must be a number, not " + n.typeName("price"));
     }
 
     /** The observation if it meets every rule; otherwise the first rule it breaks, naming the field. */
@@ -114,8 +116,8 @@ public class FlightObservationParser implements RecordParser<FlightObservation> 
         }
     }
 
-    private static Instant time(JsonNode n, String field) throws InvalidRecordException {
-        String raw = FieldRules.text(n, field, 40);
+    private static Instant time(FlatJsonObject n, String field) throws InvalidRecordException {
+        String raw = n.text(field, 40);
         if (raw == null) {
             return null;
         }
