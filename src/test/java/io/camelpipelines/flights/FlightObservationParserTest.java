@@ -66,6 +66,30 @@ class FlightObservationParserTest {
         assertThat(valid).as("valid observations among them").isGreaterThan(5_000);
     }
 
+    @Test
+    void flightNumbersAndAirportCodesAreCheckedAsTheirPatternsMatch() {
+        Random random = new Random(11);
+        String alphabet = "AZ09a5Mx- ";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int length = random.nextInt(9);
+            for (int k = 0; k < length; k++) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = s.toString();
+            assertThat(FlightObservationParser.isFlightNumber(text)).as(text)
+                    .isEqualTo(FlightObservationParser.FLIGHT_NUMBER.matcher(text).matches());
+            assertThat(FlightObservationParser.isIataCode(text)).as(text)
+                    .isEqualTo(FlightObservationParser.IATA.matcher(text).matches());
+        }
+        for (String valid : List.of("AI303", "6E2134", "G8123A", "AI1", "UK9999Z")) {
+            assertThat(FlightObservationParser.isFlightNumber(valid)).as(valid).isTrue();
+        }
+        for (String invalid : List.of("AIRX", "66123", "AI12345", "AI", "A", "ai303", "AI303AB")) {
+            assertThat(FlightObservationParser.isFlightNumber(invalid)).as(invalid).isFalse();
+        }
+    }
+
     private static final String[] TIMES = {"\"2031-05-04T10:15:00Z\"", "\"2031-05-04T10:15:00.120Z\"",
         "\"2031-05-04T15:45:00+05:30\"", "\"2031-05-04 10:15\"", "\"tomorrow\"", "12", "null", "\"\""};
 
