@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * mapping goes into an index template for exactly this index name as well as into the index: a write to an index
  * that was deleted while the pipeline ran creates it again (Elasticsearch creates a missing index at the first
  * write), and the template gives that index its mapping instead of guessed ones. A user who may not manage
- * templates (no {@code manage_index_templates}) gets the index without the template, and a warning.
+ * templates (no {@code manage_index_templates}), or whose cluster has a clashing template, gets the index without
+ * the template, and a warning.
  */
 public final class ElasticsearchIndex {
 
@@ -41,14 +42,16 @@ public final class ElasticsearchIndex {
             return;
         }
         try (InputStream body = definition()) {
+            // above the catch-all templates a cluster may have (priority 0): this one names exactly one index
             elasticsearch.indices().putIndexTemplate(t -> t.name("camel-pipelines-" + name).indexPatterns(name)
-                    .template(m -> m.withJson(body)));
+                    .priority(200L).template(m -> m.withJson(body)));
         } catch (ElasticsearchException e) {
-            if (e.status() != 403) {
+            if (e.status() == 429 || e.status() >= 500) {
                 throw e;
             }
-            LOG.warn("Cannot install the index template of {} ({}): if the index is deleted, the next write creates it"
-                    + " without its mapping", name, e.error().reason());
+            // not allowed (no manage_index_templates), or in conflict with a template of the cluster's own
+            LOG.warn("Cannot install the index template of {} ({} {}): if the index is deleted, a write may create it"
+                    + " without its mapping", name, e.status(), e.error().reason());
         }
         if (!elasticsearch.indices().exists(e -> e.index(name)).value()) {
             try (InputStream body = definition()) {
@@ -61,6 +64,11 @@ public final class ElasticsearchIndex {
             }
         }
         ready = true;
+    }
+
+    /** The index was found deleted: the next {@link #ensure} installs and creates it again. */
+    public void forget() {
+        ready = false;
     }
 
     private InputStream definition() {

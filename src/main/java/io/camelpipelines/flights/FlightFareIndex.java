@@ -46,6 +46,7 @@ public class FlightFareIndex {
             .thenComparing(FlightObservation::scrapedAt).thenComparing(FlightObservation::sourceSite);
 
     private static final int MAX_ROUNDS = 3;
+    private static final String INDEX_NOT_FOUND = "index_not_found_exception";
 
     private final ElasticsearchClient elasticsearch;
     private final String index;
@@ -144,13 +145,24 @@ public class FlightFareIndex {
         if (!unknown.isEmpty()) {
             MgetResponse<Map> stored = elasticsearch.mget(m -> m.index(index).ids(unknown), Map.class);
             for (MultiGetResponseItem<Map> item : stored.docs()) {
+                if (item.isFailure() && INDEX_NOT_FOUND.equals(item.failure().error().type())) {
+                    // deleted (to be rebuilt from the topic): made again with its mapping, every document new to it
+                    indexGone();
+                    unknown.forEach(id -> current.put(id, null));
+                    break;
+                }
                 if (item.isFailure()) {
                     throw new IllegalStateException("Elasticsearch could not read flight " + item.failure().id() + ": "
                             + item.failure().error().reason() + "; the batch is retried");
                 }
                 GetResult<Map> got = item.result();
-                current.put(got.id(), got.found() ? new KnownFlightDocuments.Known(got.seqNo(), got.primaryTerm(),
-                        (Map<String, Object>) got.source()) : null);
+                if (got.found()) {
+                    Map<String, Object> source = (Map<String, Object>) got.source();
+                    current.put(got.id(), new KnownFlightDocuments.Known(got.seqNo(), got.primaryTerm(), source));
+                    known.put(got.id(), got.seqNo(), got.primaryTerm(), source);
+                } else {
+                    current.put(got.id(), null);
+                }
             }
         }
         BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
@@ -184,7 +196,13 @@ public class FlightFareIndex {
         }
         Map<String, Fold> conflicted = new LinkedHashMap<>();
         String unavailable = null;
+        boolean indexGone = false;
         for (BulkResponseItem item : response.items()) {
+            if (item.id() == null || !folds.containsKey(item.id())) {
+                known.forget(written.keySet());
+                throw new IllegalStateException("Elasticsearch answered the bulk request for another document ("
+                        + item.id() + "); the batch is retried");
+            }
             if (item.error() == null) {
                 known.put(item.id(), item.seqNo(), item.primaryTerm(), written.get(item.id()));
                 continue;
@@ -193,6 +211,10 @@ public class FlightFareIndex {
             String reason = item.error().type() + ": " + item.error().reason()
                     + (item.error().causedBy() == null ? "" : " (" + item.error().causedBy().reason() + ")");
             if (item.status() == 409) {
+                conflicted.put(item.id(), folds.get(item.id()));
+            } else if (item.status() == 404 && INDEX_NOT_FOUND.equals(item.error().type())) {
+                // deleted, where Elasticsearch may not create an index at a write: made again, and written again
+                indexGone = true;
                 conflicted.put(item.id(), folds.get(item.id()));
             } else if (item.status() == 429 || item.status() >= 500) {
                 unavailable = unavailable != null ? unavailable : "Elasticsearch could not write flight " + item.id()
@@ -207,7 +229,17 @@ public class FlightFareIndex {
         if (unavailable != null) {
             throw new IllegalStateException(unavailable);
         }
+        if (indexGone) {
+            indexGone();
+        }
         return conflicted;
+    }
+
+    /** The index was deleted: nothing remembered holds, and it is created again with its mapping. */
+    private void indexGone() throws IOException {
+        known.forgetAll();
+        definition.forget();
+        definition.ensure();
     }
 
     /** The stored document with this batch's observations folded in; the same document when they change nothing. */

@@ -7,9 +7,11 @@ import java.util.Map;
 /**
  * The flight documents this instance last wrote or read, with the sequence number and primary term Elasticsearch gave
  * them: the fold merges into these instead of reading them again, and writes on condition of that version. A document
- * changed by anyone else (another instance after a rebalance, an operator, a restored index) makes that write a
- * version conflict, and the conflict makes it read again; so a stale entry costs one more round trip, never a wrong
- * document. The least recently used entries go first once {@code capacity} are held; 0 turns it off.
+ * changed by anyone else (another instance after a rebalance, an operator) or deleted makes that write a version
+ * conflict, and the conflict makes it read again; so a stale entry costs one more round trip. One case it cannot
+ * see: an index deleted and rebuilt by another instance while this one runs, where the rebuilt document reached the
+ * very sequence number remembered here (both start again at 0 in a new index); restart the instances after such a
+ * rebuild, or set 0. The least recently used entries go first once {@code capacity} are held; 0 turns it off.
  */
 final class KnownFlightDocuments {
 
@@ -42,6 +44,10 @@ final class KnownFlightDocuments {
 
     synchronized void forget(Collection<String> ids) {
         documents.keySet().removeAll(ids);
+    }
+
+    synchronized void forgetAll() {
+        documents.clear();
     }
 
     synchronized int size() {

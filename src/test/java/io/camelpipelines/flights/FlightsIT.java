@@ -206,6 +206,18 @@ class FlightsIT {
         assertThat(es.indices().getMapping(m -> m.index(app.property("flights.index"))).get(app.property("flights.index"))
                 .mappings().properties().get("departure_date").isKeyword()).isTrue();
 
+        // deleted while the sink runs, and then a flight the sink never saw (read first, from an index that is gone):
+        // the index is made again with its mapping and the flight is in it
+        es.indices().delete(d -> d.index(app.property("flights.index")));
+        String unseen = flightNumber(6);
+        Instant unseenDeparture = day.atTime(22, 10).atZone(INDIA).toInstant();
+        TopicRecords.send(app.property("kafka.brokers"), app.property("flights.topic"), List.of(Map.entry(unseen,
+                observation(unseen, unseenDeparture, "6100.00", seen, "simulator").toString())));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                es.get(g -> g.index(app.property("flights.index")).id(unseen + "|" + unseenDeparture), Map.class).found());
+        assertThat(es.indices().getMapping(m -> m.index(app.property("flights.index"))).get(app.property("flights.index"))
+                .mappings().properties().get("departure_date").isKeyword()).isTrue();
+
         assertThat(app.get("/api/flights?to=BOM").statusCode()).isEqualTo(400);
         assertThat(app.get("/api/flights?from=DEL&to=BOM&date=tomorrow").statusCode()).isEqualTo(400);
         assertThat(app.get("/api/flights/NOT-A-FLIGHT/history").statusCode()).isEqualTo(400);

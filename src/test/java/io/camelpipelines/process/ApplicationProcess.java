@@ -46,6 +46,7 @@ public final class ApplicationProcess implements AutoCloseable {
     private int starts;
     private String authorization;
     private boolean heapLimit = true;
+    private Set<String> inherited;
 
     private ApplicationProcess(Path workDir, Map<String, String> extra) {
         this.workDir = workDir;
@@ -121,6 +122,14 @@ public final class ApplicationProcess implements AutoCloseable {
         environment.putAll(variables);
     }
 
+    /**
+     * Only these variables of this JVM's environment reach the application (and then those of
+     * {@link #environment}): a variable such as KAFKA_BROKERS or POSTGRES_URL overrides the application's settings.
+     */
+    public void inheritOnly(Set<String> names) {
+        inherited = Set.copyOf(names);
+    }
+
     /** Command-line arguments of the next start, e.g. {@code services}. */
     public void arguments(String... args) {
         arguments.clear();
@@ -155,6 +164,9 @@ public final class ApplicationProcess implements AutoCloseable {
         command.addAll(arguments);
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile());
+        if (inherited != null) {
+            pb.environment().keySet().retainAll(inherited);
+        }
         pb.environment().putAll(environment);
         process = pb.start();
         if (starts == 1) {

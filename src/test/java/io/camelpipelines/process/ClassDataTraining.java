@@ -34,6 +34,9 @@ public final class ClassDataTraining {
             app = ApplicationProcess.prepare("class-data-training", Map.of("postgres.embedded.binaries",
                     Path.of("target", "postgres").toAbsolutePath().toString()));
             app.withoutHeapLimit();
+            // the shell's KAFKA_BROKERS, POSTGRES_URL, ELASTICSEARCH_HOSTS... would point this run at real services
+            app.inheritOnly(java.util.Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+                    "TMPDIR", "JAVA_HOME"));
             app.start(null);
             app.awaitHealthy(Duration.ofMinutes(3));
             long healthy = System.nanoTime();

@@ -67,8 +67,11 @@ class ShippedJarIT {
                 || a.startsWith("-XX:ArchiveClassesAtExit="))).as(arguments.toString()).hasSize(1);
         if (!Boolean.getBoolean("class-data.training.skip")) {
             // the first start of the jar maps the archive the package's run of it wrote (ClassDataTraining)
-            assertThat(arguments).as("the archive the build wrote")
-                    .contains("-XX:SharedArchiveFile=" + Path.of("target", "camel-pipelines.jsa").toAbsolutePath());
+            Path archive = Path.of("target", "camel-pipelines.jsa").toAbsolutePath();
+            assertThat(arguments).as("the archive the build wrote").contains("-XX:SharedArchiveFile=" + archive);
+            // written before this test JVM started, so by the package's run, not by an earlier test's stop
+            assertThat(Files.getLastModifiedTime(archive).toMillis())
+                    .isLessThan(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         }
         assertThat(app.logContains("JVM started with the application's options -XX:+UseSerialGC -Xms64m"))
                 .as(app.tail(40)).isTrue();
