@@ -456,6 +456,19 @@ public final class Benchmark {
         return rate;
     }
 
+    /** Where a consumer group would read next: its committed offsets, the topic's start where it has none. */
+    private Map<TopicPartition, Long> committedOrEarliest(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            Map<TopicPartition, Long> from = new LinkedHashMap<>(TopicOffsets.earliest(admin, TopicOffsets.partitions(admin, topic)));
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
+                if (o != null && from.containsKey(tp)) {
+                    from.put(tp, o.offset());
+                }
+            });
+            return from;
+        }
+    }
+
     /** Sets where a consumer group (with no member) reads next, for the partitions named. */
     void startGroupAt(String group, Map<TopicPartition, Long> from) throws Exception {
         if (from.isEmpty()) {
@@ -530,10 +543,35 @@ public final class Benchmark {
         lakeLoopRate = record("Hand-written loop, kafka-clients -> Parquet (same cleaning, snappy, a file per date and "
                 + "poll, synced and renamed), 1 consumer", records, start, null, null);
 
+        String lakeTopic = app.property("food-orders.topic");
+        String lakeGroup = app.property("food-orders.lake.group");
+        Map<TopicPartition, Long> lakeFrom = committedOrEarliest(lakeGroup, lakeTopic);
         double outBefore = startMeasuredRoute("food-orders-to-lake", "food-orders");
         start = System.nanoTime();
         awaitProgress("food-orders lake", () -> app.metric("food-orders", Kind.OUT) - outBefore, records);
         record("food-orders lake: topic food_orders_raw -> Parquet (date=…/part-….parquet, snappy)", records, start, null, null);
+        // in turns as the other sinks, each side into an empty lake: the loop from the topic's start with a new group,
+        // the stage from where its group was before its first run
+        Path lake = Path.of(app.context().getPropertiesComponent().resolveProperty("food-orders.lake.path")
+                .orElse(app.dataDir().resolve("lake/food/orders").toString()));
+        pairs("food-orders lake", "Hand-written loop, kafka-clients -> Parquet", records,
+                () -> {
+                    app.context().getRouteController().stopRoute("food-orders-to-lake");
+                    io.camelpipelines.infra.Directories.delete(lake);
+                    Path loopLake = app.dataDir().resolve("bench-lake-loop");
+                    io.camelpipelines.infra.Directories.delete(loopLake);
+                    long t = System.nanoTime();
+                    LakeHandLoop.run(brokers, lakeTopic, loopLake, Integer.parseInt(app.property("food-orders.lake.batch-size")),
+                            records);
+                    return records / ((System.nanoTime() - t) / 1e9);
+                },
+                () -> {
+                    startGroupAt(lakeGroup, lakeFrom);
+                    double out = startMeasuredRoute("food-orders-to-lake", "food-orders");
+                    long t = System.nanoTime();
+                    awaitProgress("food-orders lake again", () -> app.metric("food-orders", Kind.OUT) - out, records);
+                    return records / ((System.nanoTime() - t) / 1e9);
+                });
 
         // end to end with the log capture: the rows are inserted while capture and lake run
         double lakeBefore = app.metric("food-orders", Kind.OUT);
