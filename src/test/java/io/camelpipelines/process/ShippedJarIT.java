@@ -110,7 +110,8 @@ class ShippedJarIT {
         long live = Long.parseLong(heap.group(2));
         // the serial collector (pipelines.jvm.options) keeps live / 0.7 in the old generation and half that again
         // as the young one: 2.1 times the live heap; with the JVM's default 70 % free it may keep 5 times
-        assertThat(committed).as(trim).isLessThanOrEqualTo(Long.parseLong(heap.group(3)))
+        // (a heap already near that size may grow by a megabyte or two at the collection, to keep its free share)
+        assertThat(committed).as(trim).isLessThanOrEqualTo(Long.parseLong(heap.group(3)) * 21 / 20)
                 .isLessThanOrEqualTo(live * 5 / 2);
         // then the C library's freed memory went back to the system, through the JVM's own command, and the
         // metrics count that trim: a JVM or C library without the command would log "not trimmed" instead
