@@ -294,10 +294,6 @@ public class FlightFareIndex {
         return LocalDate.ofInstant(o.departureTime(), airports.zone(code));
     }
 
-    public static String documentId(FlightObservation o) {
-        return documentId(o.flightNumber(), o.departureTime());
-    }
-
     private static String documentId(String flightNumber, Instant departure) {
         return flightNumber + "|" + IsoInstants.format(departure);
     }
